@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Every setting, read from the environment once at start and validated with a message that names the variable.
+ * Nothing else in the gateway reads `process.env`.
+ */
+export interface ChannelManagerConfig {
+  /** Base URL up to and including the company segment: `https://api.npretail.app/<tenant>/<environment>/<company>`. */
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  /** Client API keys accepted as `Authorization: Bearer <key>`. */
+  apiKeys: string[];
+  /** True when no key was configured and one was generated for this run (printed at start). */
+  generatedApiKey: boolean;
+  /** Upper bound on one GraphQL operation's upstream work, retries included. */
+  operationTimeoutMs: number;
+  /** Upper bound on one upstream HTTP attempt. */
+  vendorTimeoutMs: number;
+  /** How many upstream requests one loader runs at once for vendors that have no batch endpoint. */
+  vendorConcurrency: number;
+  logLevel: string;
+  /** Vendors with no configuration run against their in-process sandbox. */
+  channelManager: ChannelManagerConfig | undefined;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}".`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** A vendor is configured by its base URL; a base URL without its key is a start-up error. */
+function vendor<T>(env: Env, urlName: string, keyName: string, make: (baseUrl: string, key: string) => T): T | undefined {
+  const baseUrl = url(env, urlName);
+  const key = env[keyName]?.trim();
+  if (!baseUrl && !key) return undefined;
+  if (!baseUrl) throw new ConfigError(`${keyName} is set but ${urlName} is not: set both, or neither for the sandbox.`);
+  if (!key) throw new ConfigError(`${urlName} is set but ${keyName} is not: the vendor needs its API key.`);
+  return make(baseUrl, key);
+}
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const production = env.NODE_ENV === 'production';
+  const configuredKeys = (env.GATEWAY_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+  if (configuredKeys.length === 0 && production) {
+    throw new ConfigError('GATEWAY_API_KEYS must list at least one client key when NODE_ENV=production.');
+  }
+  const tooShort = configuredKeys.find((key) => key.length < 16);
+  if (tooShort !== undefined) {
+    throw new ConfigError('GATEWAY_API_KEYS: every key must be at least 16 characters long.');
+  }
+  const apiKeys = configuredKeys.length > 0 ? configuredKeys : [`pg_dev_${randomBytes(18).toString('base64url')}`];
+
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    production,
+    apiKeys,
+    generatedApiKey: configuredKeys.length === 0,
+    operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
+    vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
+    vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
+    logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    channelManager: vendor(env, 'CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY', (baseUrl, apiKey) => ({
+      baseUrl,
+      apiKey,
+    })),
+  };
+}

@@ -1,0 +1,64 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import { ErrorCode } from './error-code.js';
+import { GatewayError } from './gateway-errors.js';
+
+/** Codes Apollo Server and graphql-js assign to errors about the request itself; safe to show as they are. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+export interface MaskContext {
+  /** Called with every error that is replaced, so it lands in the log with the request id. */
+  onMasked(error: unknown): void;
+  requestId?: string;
+  includeStack: boolean;
+}
+
+/**
+ * The one masking rule: our own GatewayErrors and graphql-js's request errors pass; everything else (a vendor
+ * body in an exception, a TypeError, a driver error) becomes a generic message carrying the request id, and
+ * the original goes to the log only. Stacks never leave, even outside production.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, ctx: MaskContext): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) return stripStack(formatted);
+  if (original instanceof ArgumentValidationError) {
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code: ErrorCode.BAD_USER_INPUT,
+        validationErrors: original.extensions.validationErrors,
+      },
+    };
+  }
+  const code = formatted.extensions?.code;
+  const isRequestError =
+    typeof code === 'string' && REQUEST_ERROR_CODES.has(code) && !(original instanceof GraphQLError && original.originalError);
+  if (isRequestError || (original instanceof GraphQLError && !original.originalError && !formatted.path)) {
+    return stripStack(formatted);
+  }
+  ctx.onMasked(original);
+  return {
+    message: `Internal server error${ctx.requestId ? ` (request id ${ctx.requestId})` : ''}.`,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+  };
+}
+
+function stripStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}

@@ -1,0 +1,127 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../../context.js';
+import type { CmOrderSummary } from '../../vendors/navipartner/contract.js';
+import {
+  listQueryFromFilter,
+  orderFromSummary,
+  orderFromVendor,
+  orderRequestFromInput,
+} from '../../vendors/navipartner/mappers.js';
+import { pageOfList } from '../common/connection.js';
+import type { Connection } from '../common/connection.js';
+import { UserErrorCode, userError } from '../common/user-error.type.js';
+import { validateInput } from '../common/validate-input.js';
+import { OrderConnection } from './order-connection.type.js';
+import { OrderFilter } from './order-filter.input.js';
+import { OrderInput, prepareOrderInput } from './order.input.js';
+import { CancelOrderPayload, OrderPayload } from './order.payload.js';
+import { Order, OrderItem } from './order.type.js';
+
+/** Newest first; ties broken by id so the order is total and cursors are stable. */
+const sortKey = (summary: CmOrderSummary): string => `${new Date(summary.receivedAt).toISOString()}|${summary.orderId}`;
+
+@Resolver(() => Order)
+export class OrderResolver {
+  @Query(() => Order, { nullable: true, description: 'A ticket order by its Channel Manager orderId; null when there is none.' })
+  async order(@Arg('id', () => ID, { description: 'The orderId.' }) id: string, @Ctx() ctx: GatewayContext): Promise<Order | null> {
+    const order = await ctx.channelManager.loaders.orderById.load(id);
+    return order ? orderFromVendor(order) : null;
+  }
+
+  @Query(() => OrderConnection, {
+    description:
+      "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when selected.",
+  })
+  async orders(
+    @Arg('partnerId', () => ID, { description: 'The Channel Manager partner.' }) partnerId: string,
+    @Arg('filter', () => OrderFilter, { nullable: true, description: 'Conditions the orders must meet.' })
+    filter: OrderFilter | undefined,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first: number | undefined,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after: string | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Connection<Order>> {
+    const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
+      partnerId,
+      query: listQueryFromFilter(filter),
+    });
+    const sorted = [...summaries].sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
+    return pageOfList(sorted, sortKey, orderFromSummary, first, after, (cursor, item) =>
+      sortKey(item) < cursor ? -1 : 1,
+    );
+  }
+
+  @FieldResolver(() => [OrderItem], {
+    description: 'The order lines with their wallets and tickets (fetched through the order loader when needed).',
+  })
+  async items(@Root() order: Order, @Ctx() ctx: GatewayContext): Promise<OrderItem[]> {
+    if (order.items) return order.items;
+    const full = await ctx.channelManager.loaders.orderById.load(order.id);
+    return full ? (orderFromVendor(full).items ?? []) : [];
+  }
+
+  @Mutation(() => OrderPayload, {
+    description:
+      'Submits a ticket order. With a paymentReference it is issued at once (ISSUED, or ERROR with ISSUANCE_FAILED); ' +
+      'without, it rests as DRAFT. Safe to retry: the same partnerId + sellToOrderReference with the same content ' +
+      'answers the existing order; with other content it is a DUPLICATE user error.',
+  })
+  async createOrder(
+    @Arg('input', () => OrderInput, { description: 'The order.' }) input: OrderInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<OrderPayload> {
+    const problems = await validateInput('input', prepareOrderInput(input));
+    if (problems.length > 0) return { order: null, userErrors: problems };
+    return ctx.channelManager.commands.create(orderRequestFromInput(input));
+  }
+
+  @Mutation(() => OrderPayload, {
+    description: 'Confirms payment of a DRAFT order and issues it. On an ISSUED order it changes nothing.',
+  })
+  async confirmOrder(
+    @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
+    @Arg('paymentReference', { description: 'Reference of the captured payment (1 to 50 characters).' })
+    paymentReference: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<OrderPayload> {
+    if (paymentReference.trim().length === 0 || paymentReference.length > 50) {
+      return {
+        order: null,
+        userErrors: [
+          userError(
+            UserErrorCode.VALIDATION,
+            'paymentReference must be between 1 and 50 characters and not blank',
+            ['paymentReference'],
+          ),
+        ],
+      };
+    }
+    return ctx.channelManager.commands.confirm(id, paymentReference);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description:
+      'Replaces a DRAFT or ERROR order: header fields and all lines; partnerId and sellToOrderReference cannot change. ' +
+      'Wallets are re-issued when the order has a paymentReference (given here, or kept from before).',
+  })
+  async replaceOrder(
+    @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
+    @Arg('input', () => OrderInput, { description: 'The whole new order.' }) input: OrderInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<OrderPayload> {
+    const problems = await validateInput('input', prepareOrderInput(input));
+    if (problems.length > 0) return { order: null, userErrors: problems };
+    return ctx.channelManager.commands.replace(id, orderRequestFromInput(input));
+  }
+
+  @Mutation(() => CancelOrderPayload, {
+    description:
+      'Cancels an order. An ISSUED order becomes CANCELLED with its wallets and tickets torn down; a DRAFT or ERROR ' +
+      'order is removed outright (`removed: true`). Cancelling a CANCELLED order changes nothing.',
+  })
+  async cancelOrder(
+    @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<CancelOrderPayload> {
+    return ctx.channelManager.commands.cancel(id);
+  }
+}

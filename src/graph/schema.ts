@@ -1,0 +1,34 @@
+import type { GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { OrderResolver } from './orders/order.resolver.js';
+
+/**
+ * The whole graph. Validation is not left to type-graphql: mutations validate their inputs themselves so broken
+ * rules come back as `userErrors` naming the field, instead of a top-level error.
+ */
+export async function buildGraphSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [OrderResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  // type-graphql has no place to describe the root types; GraphiQL and codegen users read these too.
+  for (const [type, description] of ROOT_DESCRIPTIONS) {
+    const root = schema.getType(type);
+    if (root) root.description = description;
+  }
+  return schema;
+}
+
+const ROOT_DESCRIPTIONS = [
+  ['Query', 'Reads across the partner vendors: ticket orders (Channel Manager) and more as vendors join.'],
+  ['Mutation', 'Writes to the partner vendors. Every mutation answers a payload with `userErrors`.'],
+] as const;
+
+/** The committed SDL: sorted so that moving code around does not show up as a schema change. */
+export function printGraphSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

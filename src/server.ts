@@ -1,0 +1,181 @@
+import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { ApiKeyAuthenticator } from './auth.js';
+import type { Caller } from './auth.js';
+import type { ChannelManagerConfig, GatewayConfig } from './config.js';
+import { createContext } from './context.js';
+import type { GatewayContext, GatewayServices } from './context.js';
+import { ErrorCode } from './errors/error-code.js';
+import { maskError } from './errors/mask-error.js';
+import { buildGraphSchema } from './graph/schema.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { VendorHttp } from './vendors/http.js';
+import { CM_API_KEY_HEADER } from './vendors/navipartner/contract.js';
+import { ChannelManagerClient } from './vendors/navipartner/client.js';
+import { createNodeFetchTransport } from './vendors/transport.js';
+import type { Transport } from './vendors/transport.js';
+
+/** Where each vendor is reached. Real vendors and sandboxes look the same from here. */
+export interface VendorEndpoints {
+  channelManager: ChannelManagerConfig;
+}
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  vendors: VendorEndpoints;
+  /** Replaces node-fetch for every vendor (the benchmark compares transports). */
+  transport?: Transport;
+}
+
+export interface RunningGateway {
+  /** `http://host:port` */
+  origin: string;
+  port: number;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+type AuthedRequest = Request & { caller?: Caller; requestId?: string };
+
+function graphqlError(res: Response, status: number, code: ErrorCode, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** Builds the HTTP server with /graphql, /healthz and /metrics, and starts listening. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, logger } = options;
+  const metrics = createMetrics({ defaultMetrics: true });
+  const transport = options.transport ?? createNodeFetchTransport();
+  const channelManagerHttp = new VendorHttp({
+    vendor: 'channel_manager',
+    displayName: 'Channel Manager',
+    baseUrl: options.vendors.channelManager.baseUrl,
+    headers: { [CM_API_KEY_HEADER]: options.vendors.channelManager.apiKey },
+    timeoutMs: config.vendorTimeoutMs,
+    transport,
+    metrics,
+    logger,
+  });
+  const services: GatewayServices = {
+    config,
+    logger,
+    vendors: { channelManager: new ChannelManagerClient(channelManagerHttp) },
+  };
+  const authenticator = new ApiKeyAuthenticator(config.apiKeys);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const operationMetrics: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operationName, response, errors }) {
+          const failed = Boolean(errors?.length) || (response.body.kind === 'single' && response.body.singleResult.errors);
+          metrics.graphqlOperations.inc({ operation: operationName ?? 'anonymous', outcome: failed ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: await buildGraphSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    formatError: (formatted, error) =>
+      maskError(formatted, error, {
+        requestId: requestScope.getStore()?.requestId,
+        includeStack: false,
+        onMasked: (original) =>
+          logger.error({ err: original, requestId: requestScope.getStore()?.requestId }, 'unexpected error masked'),
+      }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      operationMetrics,
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use('/graphql', (req: AuthedRequest, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    req.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', req.requestId);
+    const caller = authenticator.authenticate(req.header('authorization'));
+    if (!caller) {
+      res.setHeader('www-authenticate', 'Bearer realm="partner-graph"');
+      graphqlError(res, 401, ErrorCode.UNAUTHENTICATED, 'A valid API key is required: send `Authorization: Bearer <key>`.');
+      return;
+    }
+    req.caller = caller;
+    requestScope.run({ requestId: req.requestId }, next);
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const { caller, requestId } = req as AuthedRequest;
+        return createContext(services, requestId!, caller!);
+      },
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'Not found. GraphQL is served at /graphql.' });
+  });
+
+  // Body-parser and other middleware errors: JSON, never Express's HTML page or a stack.
+  app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error }, 'unexpected error in HTTP middleware');
+    const message =
+      status === 413
+        ? 'The request body is larger than the 1 MB limit.'
+        : status === 500
+          ? 'Internal server error.'
+          : 'The request body is not valid JSON.';
+    graphqlError(res, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT, message);
+  });
+
+  httpServer.listen(config.port, config.host);
+  await once(httpServer, 'listening');
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    origin: `http://${host}:${port}`,
+    port,
+    metrics,
+    close: async () => {
+      await apollo.stop();
+      transport.close();
+    },
+  };
+}

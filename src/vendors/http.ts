@@ -1,0 +1,257 @@
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import {
+  RateLimitedError,
+  UpstreamBadResponseError,
+  UpstreamUnavailableError,
+} from '../errors/gateway-errors.js';
+import type { Transport } from './transport.js';
+
+/** What one GraphQL operation lends to every upstream call it makes. One per request. */
+export interface CallScope {
+  /** Sent upstream as `x-request-id` and logged with every attempt. */
+  requestId: string;
+  /** Epoch milliseconds after which no attempt or backoff may start. */
+  deadline: number;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface VendorCall {
+  /** Metric and log label, e.g. `getOrder`. */
+  operation: string;
+  method: HttpMethod;
+  /** Appended to the base URL; already URL-encoded by the caller. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /**
+   * Whether repeating the call cannot change the outcome. Defaults to true for GET, PUT and DELETE and false
+   * otherwise: a non-idempotent call is never repeated after it may have reached the vendor.
+   */
+  idempotent?: boolean;
+}
+
+export interface VendorResponse {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body (and for an unparseable error body). */
+  body: unknown;
+  header(name: string): string | null;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the caller gets RATE_LIMITED with the delay instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 };
+
+export interface VendorHttpOptions {
+  /** Metric label, snake_case: `channel_manager`. */
+  vendor: string;
+  /** How errors name the vendor to clients: `Channel Manager`. */
+  displayName: string;
+  baseUrl: string;
+  /** Credentials and fixed headers. Never logged, never put in an error. */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy>;
+  transport: Transport;
+  metrics: Metrics;
+  logger: Logger;
+  /** Injected in tests to make backoff instant; defaults to a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * A failure of an upstream call that might have been carried out by the vendor anyway (timeout or 5xx on a
+ * non-idempotent call). Callers with a natural key reconcile instead of guessing.
+ */
+export class OutcomeUnknownError extends UpstreamUnavailableError {
+  readonly outcomeUnknown = true;
+}
+
+type Attempt =
+  | { kind: 'response'; response: VendorResponse }
+  | { kind: 'retryable'; reason: string; error: Error; delayHintMs?: number; sent: boolean };
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The only way out of the gateway: per-attempt timeouts bounded by the operation's deadline, retries with
+ * exponential backoff and full jitter for calls that are safe to repeat, Retry-After honoured within the
+ * deadline, a request id on every call, one metric per attempt. One instance per vendor client; holds no
+ * per-request state.
+ */
+export class VendorHttp {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: VendorHttpOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? sleepFor;
+    this.random = options.random ?? Math.random;
+  }
+
+  get vendorName(): string {
+    return this.options.displayName;
+  }
+
+  async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
+    const idempotent = call.idempotent ?? call.method !== 'POST';
+    const url = this.url(call);
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    for (let attempt = 1; ; attempt++) {
+      const remaining = scope.deadline - Date.now();
+      if (remaining <= 0) {
+        throw new UpstreamUnavailableError(this.options.displayName, 'the operation deadline passed');
+      }
+      const outcome = await this.attempt(call, url, body, scope, Math.min(this.options.timeoutMs, remaining), attempt);
+      if (outcome.kind === 'response') return outcome.response;
+
+      // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
+      const safeToRepeat = idempotent || !outcome.sent;
+      if (!safeToRepeat) {
+        throw new OutcomeUnknownError(this.options.displayName, outcome.reason);
+      }
+      const delay = this.backoff(attempt, outcome.delayHintMs);
+      const retryAfterTooLong = outcome.delayHintMs !== undefined && outcome.delayHintMs > this.retry.maxRetryAfterMs;
+      if (attempt >= this.retry.maxAttempts || retryAfterTooLong || Date.now() + delay >= scope.deadline) {
+        throw outcome.error;
+      }
+      this.options.metrics.vendorRetries.inc({
+        vendor: this.options.vendor,
+        operation: call.operation,
+        reason: outcome.reason.startsWith('HTTP') ? outcome.reason.slice(5) : outcome.reason,
+      });
+      await this.sleep(delay);
+    }
+  }
+
+  private url(call: VendorCall): string {
+    const url = new URL(this.options.baseUrl + call.path);
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return url.toString();
+  }
+
+  /** Full jitter (AWS architecture blog), or the vendor's own Retry-After when it gave one. */
+  private backoff(attempt: number, hintMs: number | undefined): number {
+    if (hintMs !== undefined) return hintMs;
+    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(this.random() * cap);
+  }
+
+  private async attempt(
+    call: VendorCall,
+    url: string,
+    body: string | undefined,
+    scope: CallScope,
+    timeoutMs: number,
+    attempt: number,
+  ): Promise<Attempt> {
+    const { vendor, displayName } = this.options;
+    const started = performance.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: string;
+    let result: Attempt | undefined;
+    let received: { status: number; text: string; header: (name: string) => string | null } | undefined;
+    try {
+      const response = await this.options.transport.send({
+        url,
+        method: call.method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          'x-request-id': scope.requestId,
+          ...this.options.headers,
+        },
+        body,
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      status = String(response.status);
+      received = { status: response.status, text, header: response.header.bind(response) };
+    } catch (error) {
+      const timedOut = controller.signal.aborted;
+      status = timedOut ? 'timeout' : 'network_error';
+      const refused = (error as { code?: string }).code === 'ECONNREFUSED';
+      const reason = timedOut ? `timed out after ${timeoutMs} ms` : refused ? 'connection refused' : 'connection failed';
+      result = {
+        kind: 'retryable',
+        reason: timedOut ? 'timeout' : 'network_error',
+        error: new UpstreamUnavailableError(displayName, reason),
+        sent: !refused,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.options.metrics.vendorRequests.inc({ vendor, operation: call.operation, status });
+    this.options.metrics.vendorRequestDuration.observe({ vendor, operation: call.operation }, seconds);
+    this.options.logger.debug(
+      {
+        vendor,
+        operation: call.operation,
+        method: call.method,
+        path: call.path,
+        status,
+        attempt,
+        ms: Math.round(seconds * 1000),
+        requestId: scope.requestId,
+      },
+      'vendor call',
+    );
+    return result ?? this.classify(received!.status, received!.text, received!.header);
+  }
+
+  private classify(status: number, text: string, header: (name: string) => string | null): Attempt {
+    const { displayName } = this.options;
+    if (status === 429) {
+      const delayHintMs = parseRetryAfter(header('retry-after'));
+      return {
+        kind: 'retryable',
+        reason: 'HTTP 429',
+        error: new RateLimitedError(displayName, delayHintMs === undefined ? undefined : Math.ceil(delayHintMs / 1000)),
+        delayHintMs,
+        sent: false,
+      };
+    }
+    if (status >= 500) {
+      return {
+        kind: 'retryable',
+        reason: `HTTP ${status}`,
+        error: new UpstreamUnavailableError(displayName, `HTTP ${status}`),
+        delayHintMs: status === 503 ? parseRetryAfter(header('retry-after')) : undefined,
+        sent: true,
+      };
+    }
+    let parsed: unknown;
+    if (text.trim() !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // An error answer that is not JSON is still an error answer; a success that is not JSON is broken.
+        if (status < 400) throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
+      }
+    }
+    return { kind: 'response', response: { status, body: parsed, header } };
+  }
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,161 @@
+import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import type { CallScope, VendorHttp, VendorResponse } from '../http.js';
+import type {
+  CmErrorBody,
+  CmErrorCode,
+  CmFieldError,
+  CmListOrdersQuery,
+  CmOrder,
+  CmOrderRequest,
+  CmOrderSummary,
+} from './contract.js';
+
+/**
+ * A 4xx answer of the Channel Manager that is about the request (not about our credentials). Carries the parsed
+ * error body so `order-commands.ts` can turn it into user errors; its message is never shown to clients as is.
+ */
+export class ChannelManagerRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: CmErrorCode | 'UNKNOWN',
+    readonly vendorMessage: string,
+    readonly details: CmFieldError[],
+    readonly orderId: string | undefined,
+  ) {
+    super(`Channel Manager answered HTTP ${status} ${code}`);
+  }
+}
+
+export type CancelOutcome = { removed: true } | { removed: false; order: CmOrder };
+
+const enc = encodeURIComponent;
+
+/**
+ * One typed method per Channel Manager call, through the shared VendorHttp. Stateless: one instance per
+ * configured vendor, shared by all requests; per-request caching lives in `loaders.ts`.
+ */
+export class ChannelManagerClient {
+  constructor(private readonly http: VendorHttp) {}
+
+  async createOrder(request: CmOrderRequest, scope: CallScope): Promise<CmOrder> {
+    const response = await this.http.call(
+      { operation: 'createOrder', method: 'POST', path: '/channelManager', body: request },
+      scope,
+    );
+    return this.order(response);
+  }
+
+  /** Null when the vendor has no such order (never created, or a removed draft). */
+  async getOrder(orderId: string, scope: CallScope): Promise<CmOrder | null> {
+    const response = await this.http.call(
+      { operation: 'getOrder', method: 'GET', path: `/channelManager/${enc(orderId)}` },
+      scope,
+    );
+    if (response.status === 404) return null;
+    return this.order(response);
+  }
+
+  async confirmOrder(orderId: string, paymentReference: string, scope: CallScope): Promise<CmOrder> {
+    // Confirming an Issued order is a documented no-op, so repeating a confirm is safe.
+    const response = await this.http.call(
+      {
+        operation: 'confirmOrder',
+        method: 'POST',
+        path: `/channelManager/${enc(orderId)}/confirm`,
+        body: { paymentReference },
+        idempotent: true,
+      },
+      scope,
+    );
+    return this.order(response);
+  }
+
+  async replaceOrder(orderId: string, request: CmOrderRequest, scope: CallScope): Promise<CmOrder> {
+    const response = await this.http.call(
+      { operation: 'replaceOrder', method: 'PUT', path: `/channelManager/${enc(orderId)}`, body: request },
+      scope,
+    );
+    return this.order(response);
+  }
+
+  /**
+   * Issued and Cancelled orders survive as Cancelled; Draft and Error orders are removed outright. The sandbox
+   * answers a removal with 204; a vendor that answers 200 with the order's last state is checked with getOrder.
+   */
+  async cancelOrder(orderId: string, scope: CallScope): Promise<CancelOutcome> {
+    const response = await this.http.call(
+      { operation: 'cancelOrder', method: 'DELETE', path: `/channelManager/${enc(orderId)}` },
+      scope,
+    );
+    if (response.status === 204 || (response.status < 300 && response.body === undefined)) return { removed: true };
+    const order = this.order(response);
+    if (order.status === 'Cancelled') return { removed: false, order };
+    const after = await this.getOrder(orderId, scope);
+    return after === null ? { removed: true } : { removed: false, order: after };
+  }
+
+  async listOrdersByPartner(partnerId: string, query: CmListOrdersQuery, scope: CallScope): Promise<CmOrderSummary[]> {
+    const response = await this.http.call(
+      {
+        operation: 'listOrdersByPartner',
+        method: 'GET',
+        path: `/channelManager/orders/${enc(partnerId)}`,
+        query: { ...query },
+      },
+      scope,
+    );
+    this.failUnlessOk(response);
+    if (!Array.isArray(response.body) || !response.body.every(isSummary)) {
+      throw new UpstreamBadResponseError(this.http.vendorName, 'listOrdersByPartner did not answer a list of orders');
+    }
+    return response.body;
+  }
+
+  private order(response: VendorResponse): CmOrder {
+    this.failUnlessOk(response);
+    if (!isOrder(response.body)) {
+      throw new UpstreamBadResponseError(this.http.vendorName, 'the answer is not an order');
+    }
+    return response.body;
+  }
+
+  private failUnlessOk(response: VendorResponse): void {
+    if (response.status >= 200 && response.status < 300) return;
+    // Our own credentials or the route being wrong is the gateway's problem, not the client's request.
+    if (response.status === 401 || response.status === 403) {
+      throw new UpstreamRejectedError(this.http.vendorName, response.status, 'the gateway is not authorised');
+    }
+    const error = (response.body as Partial<CmErrorBody> | undefined)?.error;
+    throw new ChannelManagerRequestError(
+      response.status,
+      error?.code ?? 'UNKNOWN',
+      typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`,
+      Array.isArray(error?.details) ? error.details : [],
+      typeof error?.orderId === 'string' ? error.orderId : undefined,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Enough of the shape to map safely; the mappers tolerate missing optionals. */
+function isSummary(value: unknown): value is CmOrderSummary {
+  return (
+    isRecord(value) &&
+    typeof value.orderId === 'string' &&
+    typeof value.status === 'string' &&
+    typeof value.partnerId === 'string' &&
+    typeof value.sellToOrderReference === 'string' &&
+    typeof value.receivedAt === 'string'
+  );
+}
+
+function isOrder(value: unknown): value is CmOrder {
+  return (
+    isSummary(value) &&
+    Array.isArray((value as unknown as CmOrder).items) &&
+    (value as unknown as CmOrder).items.every((item) => isRecord(item) && Array.isArray(item.wallets))
+  );
+}

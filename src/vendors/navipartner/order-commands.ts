@@ -1,0 +1,131 @@
+import { UserErrorCode, userError } from '../../graph/common/user-error.type.js';
+import type { UserError } from '../../graph/common/user-error.type.js';
+import type { Order } from '../../graph/orders/order.type.js';
+import { OutcomeUnknownError } from '../http.js';
+import type { CallScope } from '../http.js';
+import { ChannelManagerRequestError } from './client.js';
+import type { ChannelManagerClient } from './client.js';
+import type { CmOrder, CmOrderRequest } from './contract.js';
+import type { ChannelManagerLoaders } from './loaders.js';
+import { orderFromVendor, orderMatchesRequest, userErrorsFromVendor } from './mappers.js';
+
+export interface OrderOutcome {
+  order: Order | null;
+  userErrors: UserError[];
+}
+
+export interface CancelOutcome extends OrderOutcome {
+  removed: boolean;
+}
+
+/**
+ * The ticket-order writes, with the vendor's rules turned into outcomes a client can act on. One instance per
+ * operation (it primes that operation's loaders so a mutation's answer costs no second read).
+ */
+export class ChannelManagerOrderCommands {
+  constructor(
+    private readonly client: ChannelManagerClient,
+    private readonly loaders: ChannelManagerLoaders,
+    private readonly scope: CallScope,
+  ) {}
+
+  /**
+   * Safe to retry: partnerId + sellToOrderReference is the vendor's natural key, so a repeat can never create a
+   * second order. A repeat that meets its own earlier order (same content) answers that order; a lost response
+   * (timeout after sending) is resolved the same way by sending again and reconciling the 409.
+   */
+  async create(request: CmOrderRequest): Promise<OrderOutcome> {
+    try {
+      return this.issued(await this.sendCreate(request));
+    } catch (error) {
+      if (!(error instanceof ChannelManagerRequestError)) throw error;
+      if (error.code === 'DUPLICATE_ORDER') return this.reconcileDuplicate(request, error);
+      return this.rejected(error, 'input');
+    }
+  }
+
+  async confirm(orderId: string, paymentReference: string): Promise<OrderOutcome> {
+    try {
+      return this.issued(await this.client.confirmOrder(orderId, paymentReference, this.scope));
+    } catch (error) {
+      if (error instanceof ChannelManagerRequestError) return this.rejected(error);
+      throw error;
+    }
+  }
+
+  async replace(orderId: string, request: CmOrderRequest): Promise<OrderOutcome> {
+    try {
+      return this.issued(await this.client.replaceOrder(orderId, request, this.scope));
+    } catch (error) {
+      if (error instanceof ChannelManagerRequestError) return this.rejected(error, 'input');
+      throw error;
+    }
+  }
+
+  async cancel(orderId: string): Promise<CancelOutcome> {
+    try {
+      const outcome = await this.client.cancelOrder(orderId, this.scope);
+      this.loaders.orderById.clear(orderId);
+      if (outcome.removed) {
+        this.loaders.orderById.prime(orderId, null);
+        return { order: null, removed: true, userErrors: [] };
+      }
+      this.loaders.orderById.prime(orderId, outcome.order);
+      return { order: orderFromVendor(outcome.order), removed: false, userErrors: [] };
+    } catch (error) {
+      if (error instanceof ChannelManagerRequestError) {
+        return { order: null, removed: false, userErrors: userErrorsFromVendor(error, 'id') };
+      }
+      throw error;
+    }
+  }
+
+  private async sendCreate(request: CmOrderRequest): Promise<CmOrder> {
+    try {
+      return await this.client.createOrder(request, this.scope);
+    } catch (error) {
+      // The vendor may have created the order; sending again is safe because the natural key is unique.
+      if (error instanceof OutcomeUnknownError) return this.client.createOrder(request, this.scope);
+      throw error;
+    }
+  }
+
+  private async reconcileDuplicate(request: CmOrderRequest, error: ChannelManagerRequestError): Promise<OrderOutcome> {
+    const existing = await this.findByReference(request.partnerId, request.sellToOrderReference, error.orderId);
+    if (!existing || !orderMatchesRequest(existing, request)) {
+      return { order: null, userErrors: userErrorsFromVendor(error, 'input') };
+    }
+    // The same order again: answer it as the first attempt would have, failed issuance included.
+    return this.issued(existing);
+  }
+
+  /** The vendor's 409 may name the order; otherwise the partner's list, filtered by reference, finds it. */
+  private async findByReference(partnerId: string, reference: string, hint: string | undefined): Promise<CmOrder | null> {
+    let orderId = hint;
+    if (!orderId) {
+      const matches = await this.loaders.ordersByPartner.load({ partnerId, query: { sellToOrderReference: reference } });
+      orderId = matches.find((summary) => summary.sellToOrderReference === reference)?.orderId;
+    }
+    return orderId ? this.loaders.orderById.load(orderId) : null;
+  }
+
+  /** A written order is the operation's freshest view of it; an order kept in Error also says why. */
+  private issued(order: CmOrder): OrderOutcome {
+    this.loaders.orderById.clear(order.orderId).prime(order.orderId, order);
+    const userErrors =
+      order.status === 'Error'
+        ? [userError(UserErrorCode.ISSUANCE_FAILED, order.statusMessage || 'Issuance failed.')]
+        : [];
+    return { order: orderFromVendor(order), userErrors };
+  }
+
+  /** A failed issuance keeps the order as Error: answer it, fetched fresh, with the vendor's reason. */
+  private async rejected(error: ChannelManagerRequestError, argument?: string): Promise<OrderOutcome> {
+    if (error.code === 'ISSUANCE_FAILED' && error.orderId) {
+      this.loaders.orderById.clear(error.orderId);
+      const order = await this.loaders.orderById.load(error.orderId);
+      if (order?.status === 'Error') return this.issued(order);
+    }
+    return { order: null, userErrors: userErrorsFromVendor(error, argument) };
+  }
+}

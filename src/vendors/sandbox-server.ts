@@ -1,0 +1,59 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+/** A vendor sandbox listening on loopback. One per sandbox instance; lives until `close()`. */
+export interface RunningSandbox {
+  /** Origin the sandbox listens on, e.g. `http://127.0.0.1:43121`. */
+  origin: string;
+  port: number;
+  /** Requests served so far, by `METHOD route` (the route pattern, not the concrete path). */
+  requestCounts(): Record<string, number>;
+  /** Total requests served so far. */
+  totalRequests(): number;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Counts every request by its route pattern, so tests and the benchmark read upstream calls from the vendor's
+ * side rather than trusting the gateway's own metrics. Install before the routes.
+ */
+export function createRequestCounter(): {
+  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  counts: Map<string, number>;
+} {
+  const counts = new Map<string, number>();
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+      const key = `${req.method} ${req.baseUrl}${route}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+    next();
+  };
+  return { middleware, counts };
+}
+
+/** Listens on 127.0.0.1 (port 0 picks a free one) and answers once the socket is bound. */
+export async function listenOnLoopback(
+  app: Express,
+  counts: Map<string, number>,
+  port = 0,
+): Promise<RunningSandbox> {
+  const server: Server = app.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    requestCounts: () => Object.fromEntries(counts),
+    totalRequests: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
+    resetCounts: () => counts.clear(),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
