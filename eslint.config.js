@@ -4,7 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'test-artifacts/**', 'scripts/**', 'eslint.config.js'] },
+  {
+    ignores: ['dist/**', 'data/**', 'node_modules/**', 'test-artifacts/**', 'scripts/**', 'eslint.config.js'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -56,11 +56,17 @@ function url(env: Env, name: string): string | undefined {
 }
 
 /** A vendor is configured by its base URL; a base URL without its key is a start-up error. */
-function vendor<T>(env: Env, urlName: string, keyName: string, make: (baseUrl: string, key: string) => T): T | undefined {
+function vendor<T>(
+  env: Env,
+  urlName: string,
+  keyName: string,
+  make: (baseUrl: string, key: string) => T,
+): T | undefined {
   const baseUrl = url(env, urlName);
   const key = env[keyName]?.trim();
   if (!baseUrl && !key) return undefined;
-  if (!baseUrl) throw new ConfigError(`${keyName} is set but ${urlName} is not: set both, or neither for the sandbox.`);
+  if (!baseUrl)
+    throw new ConfigError(`${keyName} is set but ${urlName} is not: set both, or neither for the sandbox.`);
   if (!key) throw new ConfigError(`${urlName} is set but ${keyName} is not: the vendor needs its API key.`);
   return make(baseUrl, key);
 }
@@ -78,7 +84,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (tooShort !== undefined) {
     throw new ConfigError('GATEWAY_API_KEYS: every key must be at least 16 characters long.');
   }
-  const apiKeys = configuredKeys.length > 0 ? configuredKeys : [`pg_dev_${randomBytes(18).toString('base64url')}`];
+  const apiKeys =
+    configuredKeys.length > 0 ? configuredKeys : [`pg_dev_${randomBytes(18).toString('base64url')}`];
 
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),

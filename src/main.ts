@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     const sandbox = await startChannelManagerSandbox({ apiKey });
     cleanups.push(() => sandbox.close());
     channelManager = { baseUrl: sandbox.baseUrl, apiKey };
-    logger.info({ vendor: 'channel_manager', baseUrl: sandbox.baseUrl }, 'Channel Manager: no CHANNEL_MANAGER_BASE_URL, using the sandbox');
+    logger.info(
+      { vendor: 'channel_manager', baseUrl: sandbox.baseUrl },
+      'Channel Manager: no CHANNEL_MANAGER_BASE_URL, using the sandbox',
+    );
   }
 
   const gateway = await startGateway({ config, logger, vendors: { channelManager } });

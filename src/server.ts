@@ -85,13 +85,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const httpServer = createServer(app);
 
   const operationMetrics: ApolloServerPlugin<GatewayContext> = {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operationName, response, errors }) {
-          const failed = Boolean(errors?.length) || (response.body.kind === 'single' && response.body.singleResult.errors);
-          metrics.graphqlOperations.inc({ operation: operationName ?? 'anonymous', outcome: failed ? 'error' : 'ok' });
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ operationName, response, errors }) {
+          const failed =
+            Boolean(errors?.length) || (response.body.kind === 'single' && response.body.singleResult.errors);
+          metrics.graphqlOperations.inc({
+            operation: operationName ?? 'anonymous',
+            outcome: failed ? 'error' : 'ok',
+          });
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 
@@ -105,7 +110,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         requestId: requestScope.getStore()?.requestId,
         includeStack: false,
         onMasked: (original) =>
-          logger.error({ err: original, requestId: requestScope.getStore()?.requestId }, 'unexpected error masked'),
+          logger.error(
+            { err: original, requestId: requestScope.getStore()?.requestId },
+            'unexpected error masked',
+          ),
       }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -130,7 +138,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const caller = authenticator.authenticate(req.header('authorization'));
     if (!caller) {
       res.setHeader('www-authenticate', 'Bearer realm="partner-graph"');
-      graphqlError(res, 401, ErrorCode.UNAUTHENTICATED, 'A valid API key is required: send `Authorization: Bearer <key>`.');
+      graphqlError(
+        res,
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        'A valid API key is required: send `Authorization: Bearer <key>`.',
+      );
       return;
     }
     req.caller = caller;
@@ -141,9 +154,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: ({ req }) => {
         const { caller, requestId } = req as AuthedRequest;
-        return createContext(services, requestId!, caller!);
+        return Promise.resolve(createContext(services, requestId!, caller!));
       },
     }),
   );
@@ -154,7 +167,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   // Body-parser and other middleware errors: JSON, never Express's HTML page or a stack.
   app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const status =
+      typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error }, 'unexpected error in HTTP middleware');
     const message =
       status === 413
@@ -162,7 +176,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         : status === 500
           ? 'Internal server error.'
           : 'The request body is not valid JSON.';
-    graphqlError(res, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT, message);
+    graphqlError(
+      res,
+      status,
+      status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT,
+      message,
+    );
   });
 
   httpServer.listen(config.port, config.host);

@@ -55,9 +55,13 @@ export class UpstreamUnavailableError extends GatewayError {
 /** The vendor answered something that is not what its contract promises (bad JSON, wrong shape). */
 export class UpstreamBadResponseError extends GatewayError {
   constructor(vendor: string, reason: string) {
-    super(`${vendor} sent a response the gateway could not understand (${reason}).`, ErrorCode.UPSTREAM_BAD_RESPONSE, {
-      vendor,
-    });
+    super(
+      `${vendor} sent a response the gateway could not understand (${reason}).`,
+      ErrorCode.UPSTREAM_BAD_RESPONSE,
+      {
+        vendor,
+      },
+    );
   }
 }
 

@@ -1,5 +1,4 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode } from './error-code.js';
@@ -28,7 +27,11 @@ export interface MaskContext {
  * body in an exception, a TypeError, a driver error) becomes a generic message carrying the request id, and
  * the original goes to the log only. Stacks never leave, even outside production.
  */
-export function maskError(formatted: GraphQLFormattedError, error: unknown, ctx: MaskContext): GraphQLFormattedError {
+export function maskError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  ctx: MaskContext,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof GatewayError) return stripStack(formatted);
   if (original instanceof ArgumentValidationError) {
@@ -42,18 +45,20 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, ctx:
       },
     };
   }
+  // Errors about the request itself (parse, validation, variable coercion) happen before any resolver runs, so
+  // they carry no path; their messages are graphql-js's own and name the offending part of the request.
   const code = formatted.extensions?.code;
-  const isRequestError =
-    typeof code === 'string' && REQUEST_ERROR_CODES.has(code) && !(original instanceof GraphQLError && original.originalError);
-  if (isRequestError || (original instanceof GraphQLError && !original.originalError && !formatted.path)) {
+  if (!formatted.path && typeof code === 'string' && REQUEST_ERROR_CODES.has(code))
     return stripStack(formatted);
-  }
   ctx.onMasked(original);
   return {
     message: `Internal server error${ctx.requestId ? ` (request id ${ctx.requestId})` : ''}.`,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+    extensions: {
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    },
   };
 }
 

@@ -48,7 +48,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2_000,
+  maxRetryAfterMs: 5_000,
+};
 
 export interface VendorHttpOptions {
   /** Metric label, snake_case: `channel_manager`. */
@@ -112,7 +117,14 @@ export class VendorHttp {
       if (remaining <= 0) {
         throw new UpstreamUnavailableError(this.options.displayName, 'the operation deadline passed');
       }
-      const outcome = await this.attempt(call, url, body, scope, Math.min(this.options.timeoutMs, remaining), attempt);
+      const outcome = await this.attempt(
+        call,
+        url,
+        body,
+        scope,
+        Math.min(this.options.timeoutMs, remaining),
+        attempt,
+      );
       if (outcome.kind === 'response') return outcome.response;
 
       // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
@@ -121,7 +133,8 @@ export class VendorHttp {
         throw new OutcomeUnknownError(this.options.displayName, outcome.reason);
       }
       const delay = this.backoff(attempt, outcome.delayHintMs);
-      const retryAfterTooLong = outcome.delayHintMs !== undefined && outcome.delayHintMs > this.retry.maxRetryAfterMs;
+      const retryAfterTooLong =
+        outcome.delayHintMs !== undefined && outcome.delayHintMs > this.retry.maxRetryAfterMs;
       if (attempt >= this.retry.maxAttempts || retryAfterTooLong || Date.now() + delay >= scope.deadline) {
         throw outcome.error;
       }
@@ -184,7 +197,11 @@ export class VendorHttp {
       const timedOut = controller.signal.aborted;
       status = timedOut ? 'timeout' : 'network_error';
       const refused = (error as { code?: string }).code === 'ECONNREFUSED';
-      const reason = timedOut ? `timed out after ${timeoutMs} ms` : refused ? 'connection refused' : 'connection failed';
+      const reason = timedOut
+        ? `timed out after ${timeoutMs} ms`
+        : refused
+          ? 'connection refused'
+          : 'connection failed';
       result = {
         kind: 'retryable',
         reason: timedOut ? 'timeout' : 'network_error',
@@ -220,7 +237,10 @@ export class VendorHttp {
       return {
         kind: 'retryable',
         reason: 'HTTP 429',
-        error: new RateLimitedError(displayName, delayHintMs === undefined ? undefined : Math.ceil(delayHintMs / 1000)),
+        error: new RateLimitedError(
+          displayName,
+          delayHintMs === undefined ? undefined : Math.ceil(delayHintMs / 1000),
+        ),
         delayHintMs,
         sent: false,
       };
@@ -240,7 +260,8 @@ export class VendorHttp {
         parsed = JSON.parse(text);
       } catch {
         // An error answer that is not JSON is still an error answer; a success that is not JSON is broken.
-        if (status < 400) throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
+        if (status < 400)
+          throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
       }
     }
     return { kind: 'response', response: { status, body: parsed, header } };

@@ -41,7 +41,11 @@ export function createNodeFetchTransport(options: { maxSockets?: number } = {}):
         redirect: 'error',
         agent: (url) => (url.protocol === 'https:' ? httpsAgent : httpAgent),
       });
-      return { status: response.status, header: (name) => response.headers.get(name), text: () => response.text() };
+      return {
+        status: response.status,
+        header: (name) => response.headers.get(name),
+        text: () => response.text(),
+      };
     },
     close() {
       httpAgent.destroy();

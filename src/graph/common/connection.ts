@@ -16,7 +16,10 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Cursor of the first item on this page.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item on this page; pass it as `after`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last item on this page; pass it as `after`.',
+  })
   endCursor!: string | null;
 }
 

@@ -31,7 +31,8 @@ registerEnumType(UserErrorCode, {
 export class UserError {
   @Field(() => [String], {
     nullable: true,
-    description: 'Path to the offending argument or input field, e.g. `["input", "items", "0", "visitDate"]`.',
+    description:
+      'Path to the offending argument or input field, e.g. `["input", "items", "0", "visitDate"]`.',
   })
   field?: string[];
 

@@ -9,7 +9,10 @@ import type { UserError } from './user-error.type.js';
  * Empty when the input is valid. Mutations call this before anything reaches a vendor.
  */
 export async function validateInput(argument: string, input: object): Promise<UserError[]> {
-  const errors = await validate(input, { forbidUnknownValues: false, validationError: { target: false, value: false } });
+  const errors = await validate(input, {
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
   return flatten(errors, [argument]);
 }
 

@@ -14,7 +14,9 @@ registerEnumType(OrderStatus, {
   valuesConfig: {
     DRAFT: { description: 'Accepted without payment; `confirmOrder` issues it. Can be replaced or removed.' },
     ISSUED: { description: 'Paid and issued: wallets and tickets exist. Can only be cancelled.' },
-    ERROR: { description: 'Issuance failed (see `statusMessage`); fix it with `replaceOrder`, or cancel it.' },
+    ERROR: {
+      description: 'Issuance failed (see `statusMessage`); fix it with `replaceOrder`, or cancel it.',
+    },
     CANCELLED: { description: 'Cancelled after issuance; its wallets and tickets were torn down.' },
   },
 });

@@ -43,7 +43,10 @@ class MatchesQuantity implements ValidatorConstraintInterface {
 
 @InputType({ description: 'Ticket holders of an order line: one wallet is issued per holder.' })
 export class WalletHoldersInput {
-  @Field(() => [String], { nullable: true, description: 'Holder names, one per ticket (as many as `quantity`).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Holder names, one per ticket (as many as `quantity`).',
+  })
   @IsOptional()
   @Length(1, 100, { each: true })
   @Validate(MatchesQuantity)
@@ -82,7 +85,10 @@ export class OrderItemInput {
   @Max(100)
   quantity!: number;
 
-  @Field(() => WalletHoldersInput, { nullable: true, description: 'Holder names and references, one per ticket.' })
+  @Field(() => WalletHoldersInput, {
+    nullable: true,
+    description: 'Holder names and references, one per ticket.',
+  })
   @IsOptional()
   @ValidateNested()
   wallet?: WalletHoldersInput;
@@ -121,7 +127,8 @@ export class OrderInput {
 
   @Field({
     nullable: true,
-    description: 'Reference of a captured payment. With it the order is issued at once; without it, it stays DRAFT.',
+    description:
+      'Reference of a captured payment. With it the order is issued at once; without it, it stays DRAFT.',
   })
   @IsOptional()
   @Length(1, 50)

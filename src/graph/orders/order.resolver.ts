@@ -18,12 +18,19 @@ import { CancelOrderPayload, OrderPayload } from './order.payload.js';
 import { Order, OrderItem } from './order.type.js';
 
 /** Newest first; ties broken by id so the order is total and cursors are stable. */
-const sortKey = (summary: CmOrderSummary): string => `${new Date(summary.receivedAt).toISOString()}|${summary.orderId}`;
+const sortKey = (summary: CmOrderSummary): string =>
+  `${new Date(summary.receivedAt).toISOString()}|${summary.orderId}`;
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @Query(() => Order, { nullable: true, description: 'A ticket order by its Channel Manager orderId; null when there is none.' })
-  async order(@Arg('id', () => ID, { description: 'The orderId.' }) id: string, @Ctx() ctx: GatewayContext): Promise<Order | null> {
+  @Query(() => Order, {
+    nullable: true,
+    description: 'A ticket order by its Channel Manager orderId; null when there is none.',
+  })
+  async order(
+    @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Order | null> {
     const order = await ctx.channelManager.loaders.orderById.load(id);
     return order ? orderFromVendor(order) : null;
   }
@@ -36,8 +43,10 @@ export class OrderResolver {
     @Arg('partnerId', () => ID, { description: 'The Channel Manager partner.' }) partnerId: string,
     @Arg('filter', () => OrderFilter, { nullable: true, description: 'Conditions the orders must meet.' })
     filter: OrderFilter | undefined,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' }) first: number | undefined,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after: string | undefined,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' })
+    first: number | undefined,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' })
+    after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<Order>> {
     const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
@@ -51,7 +60,8 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => [OrderItem], {
-    description: 'The order lines with their wallets and tickets (fetched through the order loader when needed).',
+    description:
+      'The order lines with their wallets and tickets (fetched through the order loader when needed).',
   })
   async items(@Root() order: Order, @Ctx() ctx: GatewayContext): Promise<OrderItem[]> {
     if (order.items) return order.items;

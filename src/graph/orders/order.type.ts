@@ -78,7 +78,9 @@ export class OrderItem {
  * A ticket order. Built either from a full order or from a list summary; `items` is then left undefined and
  * `OrderResolver.items` fetches the full order through the per-request loader, only when a client asks for it.
  */
-@ObjectType({ description: 'A ticket order at the Channel Manager, from submission to issued wallets and tickets.' })
+@ObjectType({
+  description: 'A ticket order at the Channel Manager, from submission to issued wallets and tickets.',
+})
 export class Order {
   @Field(() => ID, { description: "The Channel Manager's orderId." })
   id!: string;
@@ -86,7 +88,10 @@ export class Order {
   @Field(() => OrderStatus, { description: 'Where the order is in its lifecycle.' })
   status!: OrderStatus;
 
-  @Field(() => String, { nullable: true, description: 'Why issuance failed, for an order in ERROR; otherwise null.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why issuance failed, for an order in ERROR; otherwise null.',
+  })
   statusMessage!: string | null;
 
   @Field(() => ID, { description: 'The Channel Manager partner the order belongs to.' })
@@ -107,13 +112,19 @@ export class Order {
   @Field(() => String, { nullable: true, description: 'Language code of the buyer, e.g. `ENU`.' })
   sellToLanguage!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Reference of the captured payment; null for an unpaid draft.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Reference of the captured payment; null for an unpaid draft.',
+  })
   paymentReference!: string | null;
 
   @Field(() => String, { nullable: true, description: "The vendor's issuance job id, once issued." })
   jobId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Printable manifest (PDF) of the whole order, once issued.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Printable manifest (PDF) of the whole order, once issued.',
+  })
   manifestUrl!: string | null;
 
   /** Present when built from a full order; undefined when built from a list summary. */

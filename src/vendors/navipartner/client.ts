@@ -87,14 +87,19 @@ export class ChannelManagerClient {
       { operation: 'cancelOrder', method: 'DELETE', path: `/channelManager/${enc(orderId)}` },
       scope,
     );
-    if (response.status === 204 || (response.status < 300 && response.body === undefined)) return { removed: true };
+    if (response.status === 204 || (response.status < 300 && response.body === undefined))
+      return { removed: true };
     const order = this.order(response);
     if (order.status === 'Cancelled') return { removed: false, order };
     const after = await this.getOrder(orderId, scope);
     return after === null ? { removed: true } : { removed: false, order: after };
   }
 
-  async listOrdersByPartner(partnerId: string, query: CmListOrdersQuery, scope: CallScope): Promise<CmOrderSummary[]> {
+  async listOrdersByPartner(
+    partnerId: string,
+    query: CmListOrdersQuery,
+    scope: CallScope,
+  ): Promise<CmOrderSummary[]> {
     const response = await this.http.call(
       {
         operation: 'listOrdersByPartner',
@@ -106,7 +111,10 @@ export class ChannelManagerClient {
     );
     this.failUnlessOk(response);
     if (!Array.isArray(response.body) || !response.body.every(isSummary)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'listOrdersByPartner did not answer a list of orders');
+      throw new UpstreamBadResponseError(
+        this.http.vendorName,
+        'listOrdersByPartner did not answer a list of orders',
+      );
     }
     return response.body;
   }

@@ -37,7 +37,9 @@ export function createChannelManagerLoaders(
     ),
     ordersByPartner: new DataLoader<OrderListKey, CmOrderSummary[], string>(
       (keys) =>
-        Promise.all(keys.map((key) => settle(limit(() => client.listOrdersByPartner(key.partnerId, key.query, scope))))),
+        Promise.all(
+          keys.map((key) => settle(limit(() => client.listOrdersByPartner(key.partnerId, key.query, scope)))),
+        ),
       { cacheKeyFn: (key) => JSON.stringify([key.partnerId, key.query]) },
     ),
   };

@@ -117,7 +117,9 @@ export function orderRequestFromInput(input: OrderInput): CmOrderRequest {
           }
         : {}),
     })),
-    ...(input.sellToEmail !== undefined && input.sellToEmail !== null ? { sellToEmail: input.sellToEmail } : {}),
+    ...(input.sellToEmail !== undefined && input.sellToEmail !== null
+      ? { sellToEmail: input.sellToEmail }
+      : {}),
     ...(input.sellToName !== undefined && input.sellToName !== null ? { sellToName: input.sellToName } : {}),
     ...(input.sellToLanguage !== undefined && input.sellToLanguage !== null
       ? { sellToLanguage: input.sellToLanguage }
@@ -187,7 +189,11 @@ export function userErrorsFromVendor(error: ChannelManagerRequestError, argument
     case 'VALIDATION':
       return error.details.length > 0
         ? error.details.map((detail) =>
-            userError(UserErrorCode.VALIDATION, `${detail.field}: ${detail.message}`, fieldPath(argument, detail.field)),
+            userError(
+              UserErrorCode.VALIDATION,
+              `${detail.field}: ${detail.message}`,
+              fieldPath(argument, detail.field),
+            ),
           )
         : [userError(UserErrorCode.VALIDATION, error.vendorMessage, argument ? [argument] : undefined)];
     case 'NOT_FOUND':
@@ -201,10 +207,17 @@ export function userErrorsFromVendor(error: ChannelManagerRequestError, argument
         ),
       ];
     case 'INVALID_STATE':
-      return [userError(UserErrorCode.INVALID_STATE, `The order cannot change in its current state: ${error.vendorMessage}`)];
+      return [
+        userError(
+          UserErrorCode.INVALID_STATE,
+          `The order cannot change in its current state: ${error.vendorMessage}`,
+        ),
+      ];
     case 'ISSUANCE_FAILED':
       return [userError(UserErrorCode.ISSUANCE_FAILED, error.vendorMessage)];
     default:
-      return [userError(UserErrorCode.REJECTED, `The Channel Manager rejected the request (HTTP ${error.status}).`)];
+      return [
+        userError(UserErrorCode.REJECTED, `The Channel Manager rejected the request (HTTP ${error.status}).`),
+      ];
   }
 }

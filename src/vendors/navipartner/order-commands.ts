@@ -90,8 +90,15 @@ export class ChannelManagerOrderCommands {
     }
   }
 
-  private async reconcileDuplicate(request: CmOrderRequest, error: ChannelManagerRequestError): Promise<OrderOutcome> {
-    const existing = await this.findByReference(request.partnerId, request.sellToOrderReference, error.orderId);
+  private async reconcileDuplicate(
+    request: CmOrderRequest,
+    error: ChannelManagerRequestError,
+  ): Promise<OrderOutcome> {
+    const existing = await this.findByReference(
+      request.partnerId,
+      request.sellToOrderReference,
+      error.orderId,
+    );
     if (!existing || !orderMatchesRequest(existing, request)) {
       return { order: null, userErrors: userErrorsFromVendor(error, 'input') };
     }
@@ -100,10 +107,17 @@ export class ChannelManagerOrderCommands {
   }
 
   /** The vendor's 409 may name the order; otherwise the partner's list, filtered by reference, finds it. */
-  private async findByReference(partnerId: string, reference: string, hint: string | undefined): Promise<CmOrder | null> {
+  private async findByReference(
+    partnerId: string,
+    reference: string,
+    hint: string | undefined,
+  ): Promise<CmOrder | null> {
     let orderId = hint;
     if (!orderId) {
-      const matches = await this.loaders.ordersByPartner.load({ partnerId, query: { sellToOrderReference: reference } });
+      const matches = await this.loaders.ordersByPartner.load({
+        partnerId,
+        query: { sellToOrderReference: reference },
+      });
       orderId = matches.find((summary) => summary.sellToOrderReference === reference)?.orderId;
     }
     return orderId ? this.loaders.orderById.load(orderId) : null;

@@ -177,11 +177,31 @@ function buildApp(
     next();
   };
 
-  // Parsed after the key check so an unauthenticated caller learns nothing from body errors; any content type is
-  // read as JSON because the vendor documents JSON only.
-  const jsonBody = express.json({ type: () => true, strict: true, limit: '1mb' });
+  // Read after the key check so an unauthenticated caller learns nothing from body errors. Any content type is
+  // read as JSON since the vendor speaks nothing else; parsed here so that an empty body is "no object", not {}.
+  const readBody = express.text({ type: () => true, limit: '1mb' });
+  const parseBody: RequestHandler = (req, res, next) => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    if (text.trim() === '') {
+      req.body = undefined;
+      next();
+      return;
+    }
+    try {
+      req.body = JSON.parse(text) as unknown;
+    } catch {
+      sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON' }]);
+      return;
+    }
+    next();
+  };
+  const jsonBody: RequestHandler[] = [readBody, parseBody];
 
-  const guarded = (...handlers: RequestHandler[]): RequestHandler[] => [inScope, authenticated, ...handlers];
+  const guarded = (...handlers: (RequestHandler | RequestHandler[])[]): RequestHandler[] => [
+    inScope,
+    authenticated,
+    ...handlers.flat(),
+  ];
 
   // Registered before `/:orderId` so that `orders` is never taken for an order id.
   app.get(`${SCOPE}/orders/:partnerId`, ...guarded(listOrdersByPartner(ctx)));
@@ -202,12 +222,12 @@ function buildApp(
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (err as { type?: unknown } | null)?.type;
     const status = (err as { status?: unknown } | null)?.status;
-    if (type === 'entity.parse.failed') {
-      sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON (a JSON object)' }]);
-    } else if (type === 'entity.too.large') {
+    if (type === 'entity.too.large') {
       sendValidation(res, [{ field: 'body', message: 'must not exceed 1 MB' }]);
     } else if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendValidation(res, [{ field: 'body', message: 'could not be read' }]);
+      sendValidation(res, [
+        { field: 'request', message: 'could not be read (malformed URL encoding or body)' },
+      ]);
     } else if (!res.headersSent) {
       sendError(res, 'INTERNAL', 'Internal error');
     }
@@ -509,10 +529,12 @@ function applyRequest(
   }));
 }
 
-/** Destroys wallets and tickets; their reference numbers are retired with them since the counters only move on. */
+/**
+ * Destroys wallets, tickets and the manifest; their reference numbers are retired with them since the counters only
+ * move on. The jobId stays: the import job did run.
+ */
 function tearDown(order: CmOrder): void {
   for (const item of order.items) item.wallets = [];
-  delete order.jobId;
   delete order.manifestUrl;
 }
 
@@ -526,6 +548,7 @@ function issue(ctx: SandboxContext, stored: StoredOrder): boolean {
   const failure = firstIssuanceProblem(order.items, isoDate(now));
   if (failure !== undefined) {
     tearDown(order);
+    delete order.jobId;
     order.status = 'Error';
     order.statusMessage = failure;
     return false;

@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to port 4000, a generated key and the sandbox', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 4000);
+    assert.equal(config.generatedApiKey, true);
+    assert.equal(config.apiKeys.length, 1);
+    assert.equal(config.channelManager, undefined);
+  });
+
+  it('refuses to start in production without client keys', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /GATEWAY_API_KEYS/);
+        return true;
+      },
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      GATEWAY_API_KEYS: 'a-long-enough-key-1, another-long-key-2',
+    });
+    assert.deepEqual(config.apiKeys, ['a-long-enough-key-1', 'another-long-key-2']);
+  });
+
+  it('names the variable that is wrong or missing', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be an integer/);
+    assert.throws(() => loadConfig({ GATEWAY_API_KEYS: 'short' }), /at least 16 characters/);
+    assert.throws(
+      () => loadConfig({ CHANNEL_MANAGER_BASE_URL: 'ftp://x' }),
+      /CHANNEL_MANAGER_BASE_URL must be an http/,
+    );
+    assert.throws(
+      () => loadConfig({ CHANNEL_MANAGER_BASE_URL: 'https://api.npretail.app/t/production/c' }),
+      /CHANNEL_MANAGER_API_KEY/,
+    );
+    assert.throws(() => loadConfig({ CHANNEL_MANAGER_API_KEY: 'k' }), /CHANNEL_MANAGER_BASE_URL/);
+  });
+
+  it('takes a real vendor when both URL and key are set, without a trailing slash', () => {
+    const config = loadConfig({
+      CHANNEL_MANAGER_BASE_URL: 'https://api.npretail.app/t/production/CRONUS%2520International%2520Ltd./',
+      CHANNEL_MANAGER_API_KEY: 'vendor-key',
+    });
+    assert.deepEqual(config.channelManager, {
+      baseUrl: 'https://api.npretail.app/t/production/CRONUS%2520International%2520Ltd.',
+      apiKey: 'vendor-key',
+    });
+  });
+});
