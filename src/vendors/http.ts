@@ -32,6 +32,8 @@ export interface VendorCall {
   idempotent?: boolean;
 }
 
+const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+
 export interface VendorResponse {
   status: number;
   /** Parsed JSON, or undefined for an empty body (and for an unparseable error body). */
@@ -83,7 +85,16 @@ export class OutcomeUnknownError extends UpstreamUnavailableError {
 
 type Attempt =
   | { kind: 'response'; response: VendorResponse }
-  | { kind: 'retryable'; reason: string; error: Error; delayHintMs?: number; sent: boolean };
+  | {
+      kind: 'retryable';
+      /** Metric label: `timeout`, `network_error`, `HTTP 503`. */
+      reason: string;
+      /** For people: `timed out after 5000 ms`. */
+      detail: string;
+      error: Error;
+      delayHintMs?: number;
+      sent: boolean;
+    };
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,7 +120,7 @@ export class VendorHttp {
   }
 
   async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
-    const idempotent = call.idempotent ?? call.method !== 'POST';
+    const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
     const url = this.url(call);
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     for (let attempt = 1; ; attempt++) {
@@ -130,7 +141,7 @@ export class VendorHttp {
       // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
       const safeToRepeat = idempotent || !outcome.sent;
       if (!safeToRepeat) {
-        throw new OutcomeUnknownError(this.options.displayName, outcome.reason);
+        throw new OutcomeUnknownError(this.options.displayName, outcome.detail);
       }
       const delay = this.backoff(attempt, outcome.delayHintMs);
       const retryAfterTooLong =
@@ -205,6 +216,7 @@ export class VendorHttp {
       result = {
         kind: 'retryable',
         reason: timedOut ? 'timeout' : 'network_error',
+        detail: reason,
         error: new UpstreamUnavailableError(displayName, reason),
         sent: !refused,
       };
@@ -237,6 +249,7 @@ export class VendorHttp {
       return {
         kind: 'retryable',
         reason: 'HTTP 429',
+        detail: 'HTTP 429',
         error: new RateLimitedError(
           displayName,
           delayHintMs === undefined ? undefined : Math.ceil(delayHintMs / 1000),
@@ -249,6 +262,7 @@ export class VendorHttp {
       return {
         kind: 'retryable',
         reason: `HTTP ${status}`,
+        detail: `HTTP ${status}`,
         error: new UpstreamUnavailableError(displayName, `HTTP ${status}`),
         delayHintMs: status === 503 ? parseRetryAfter(header('retry-after')) : undefined,
         sent: true,
@@ -268,11 +282,16 @@ export class VendorHttp {
   }
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything else is ignored rather than
+ * handed to Date.parse, which reads "1.5" or "-1" as dates in 2001 and would turn them into "retry now".
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
+  const trimmed = value?.trim() ?? '';
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (!IMF_FIXDATE.test(trimmed)) return undefined;
+  return Math.max(0, Date.parse(trimmed) - now);
 }
