@@ -25,6 +25,8 @@ export interface GatewayConfig {
   /** How many upstream requests one loader runs at once for vendors that have no batch endpoint. */
   vendorConcurrency: number;
   logLevel: string;
+  /** Where the embedded database and the sandboxes' state live. */
+  dataDir: string;
   /** Vendors with no configuration run against their in-process sandbox. */
   channelManager: ChannelManagerConfig | undefined;
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    dataDir: env.DATA_DIR?.trim() || './data',
     channelManager: vendor(env, 'CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY', (baseUrl, apiKey) => ({
       baseUrl,
       apiKey,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import type { ChannelManagerConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
   let channelManager: ChannelManagerConfig | undefined = config.channelManager;
   if (!channelManager) {
     const apiKey = randomBytes(24).toString('base64url');
-    const sandbox = await startChannelManagerSandbox({ apiKey });
+    const sandbox = await startChannelManagerSandbox({
+      apiKey,
+      dataFile: join(config.dataDir, 'sandboxes', 'channel-manager.json'),
+    });
     cleanups.push(() => sandbox.close());
     channelManager = { baseUrl: sandbox.baseUrl, apiKey };
     logger.info(

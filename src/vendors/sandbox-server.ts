@@ -36,6 +36,26 @@ export function createRequestCounter(): {
   return { middleware, counts };
 }
 
+/**
+ * Persists a sandbox's state before a write's answer leaves, so an acknowledged write survives a restart. Hooks
+ * `writeHead`, which every response passes through once, whatever the handler used to answer (json, end, 204).
+ */
+export function saveBeforeReply(save: () => void): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+      next();
+      return;
+    }
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+    res.writeHead = ((...args: unknown[]) => {
+      // Failed writes can change state too (an order kept as Error after a failed issuance).
+      save();
+      return writeHead(...args);
+    }) as typeof res.writeHead;
+    next();
+  };
+}
+
 /** Listens on 127.0.0.1 (port 0 picks a free one) and answers once the socket is bound. */
 export async function listenOnLoopback(
   app: Express,

@@ -6,6 +6,8 @@ import { startGateway } from '../../src/server.js';
 import type { RunningGateway } from '../../src/server.js';
 import { startChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
 import type { ChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
+import { createNodeFetchTransport } from '../../src/vendors/transport.js';
+import type { Transport } from '../../src/vendors/transport.js';
 
 export const TEST_API_KEY = 'test-client-key-0123456789';
 export const CM_SANDBOX_KEY = 'cm-sandbox-secret-key-abcdef';
@@ -39,6 +41,8 @@ export interface StackOptions {
   seed?: boolean;
   now?: () => Date;
   env?: Record<string, string>;
+  /** Wraps the gateway's real transport, to inject faults between the gateway and the sandboxes. */
+  wrapTransport?: (transport: Transport) => Transport;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
@@ -65,6 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     config,
     logger: createLogger('debug', sink),
     vendors: { channelManager: { baseUrl: channelManager.baseUrl, apiKey: CM_SANDBOX_KEY } },
+    ...(options.wrapTransport ? { transport: options.wrapTransport(createNodeFetchTransport()) } : {}),
   });
   const graphqlUrl = `${gateway.origin}/graphql`;
   return {

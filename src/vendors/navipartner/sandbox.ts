@@ -23,7 +23,8 @@ import type {
 } from './contract.js';
 import { CHANNEL_MANAGER_CATALOGUE, findCatalogueItem } from './sandbox-catalogue.js';
 import type { SandboxCatalogueItem } from './sandbox-catalogue.js';
-import { createRequestCounter, listenOnLoopback } from '../sandbox-server.js';
+import { createRequestCounter, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
+import { openSandboxStore } from '../sandbox-store.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 
 export { CHANNEL_MANAGER_CATALOGUE };
@@ -46,6 +47,8 @@ export interface ChannelManagerSandboxOptions {
   now?: () => Date;
   /** Default 0: any free port. */
   port?: number;
+  /** Keep the state in this JSON file across restarts, like a real vendor's database. Default: memory only. */
+  dataFile?: string;
 }
 
 export interface ChannelManagerSandbox extends RunningSandbox {
@@ -114,22 +117,39 @@ export async function startChannelManagerSandbox(
   const tenant = options.tenant ?? DEFAULT_TENANT;
   const environment = options.environment ?? DEFAULT_ENVIRONMENT;
   const company = options.company ?? DEFAULT_COMPANY;
-  const ctx: SandboxContext = {
-    state: {
-      orders: new Map(),
-      nextJobNumber: 124,
-      nextWalletReference: '141234529930210328',
-      nextTicketBatch: 10666,
+  const fresh = (): SandboxState => ({
+    orders: new Map(),
+    nextJobNumber: 124,
+    nextWalletReference: '141234529930210328',
+    nextTicketBatch: 10666,
+  });
+  let seeded = false;
+  const store = openSandboxStore<SandboxState>({
+    file: options.dataFile,
+    initial: () => {
+      seeded = options.seed ?? true;
+      return fresh();
     },
-    now: options.now ?? (() => new Date()),
-    origin: '',
-  };
+    serialize: (state) => ({ ...state, orders: [...state.orders.values()] }),
+    deserialize: (data) => {
+      const saved = data as Omit<SandboxState, 'orders'> & { orders: StoredOrder[] };
+      return { ...saved, orders: new Map(saved.orders.map((stored) => [stored.order.orderId, stored])) };
+    },
+  });
+  const ctx: SandboxContext = { state: store.state, now: options.now ?? (() => new Date()), origin: '' };
+  // A new vendor is seeded once; a restored one already holds the seed and everything written since.
+  if (seeded) {
+    seedDocumentExample(ctx);
+    store.save();
+  }
 
   const { middleware, counts } = createRequestCounter();
-  const app = buildApp(ctx, { apiKey: options.apiKey, tenant, environment, company }, middleware);
+  const app = buildApp(ctx, { apiKey: options.apiKey, tenant, environment, company }, [
+    middleware,
+    saveBeforeReply(store.save),
+  ]);
   const running = await listenOnLoopback(app, counts, options.port ?? 0);
   ctx.origin = running.origin;
-  if (options.seed ?? true) seedDocumentExample(ctx);
 
   return {
     ...running,
@@ -142,12 +162,12 @@ export async function startChannelManagerSandbox(
 function buildApp(
   ctx: SandboxContext,
   scope: { apiKey: string; tenant: string; environment: string; company: string },
-  counter: RequestHandler,
+  before: RequestHandler[],
 ): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(counter);
+  app.use(...before);
 
   const expectedKeyDigest = sha256(scope.apiKey);
 
@@ -282,14 +302,14 @@ function createOrder(ctx: SandboxContext): Handler {
       sendIssuanceFailed(res, stored.order);
       return;
     }
-    res.status(201).json(orderView(stored.order));
+    res.status(201).json(orderView(stored.order, ctx.origin));
   };
 }
 
 function getOrder(ctx: SandboxContext): Handler {
   return (req, res) => {
     const stored = findOrder(ctx, req, res);
-    if (stored) res.json(orderView(stored.order));
+    if (stored) res.json(orderView(stored.order, ctx.origin));
   };
 }
 
@@ -305,7 +325,7 @@ function confirmOrder(ctx: SandboxContext): Handler {
     const order = stored.order;
     if (order.status === 'Issued') {
       // The document: confirming an Issued order is a no-op. Its paymentReference stays the one it was issued with.
-      res.json(orderView(order));
+      res.json(orderView(order, ctx.origin));
       return;
     }
     if (order.status !== 'Draft') {
@@ -317,7 +337,7 @@ function confirmOrder(ctx: SandboxContext): Handler {
       sendIssuanceFailed(res, order);
       return;
     }
-    res.json(orderView(order));
+    res.json(orderView(order, ctx.origin));
   };
 }
 
@@ -348,7 +368,7 @@ function replaceOrder(ctx: SandboxContext): Handler {
       sendIssuanceFailed(res, order);
       return;
     }
-    res.json(orderView(order));
+    res.json(orderView(order, ctx.origin));
   };
 }
 
@@ -367,7 +387,7 @@ function deleteOrder(ctx: SandboxContext): Handler {
       order.status = 'Cancelled';
       order.statusMessage = '';
     }
-    res.json(orderView(order));
+    res.json(orderView(order, ctx.origin));
   };
 }
 
@@ -432,7 +452,7 @@ function listOrdersByPartner(ctx: SandboxContext): Handler {
           Date.parse(a.receivedAt) - Date.parse(b.receivedAt) ||
           (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0),
       )
-      .map(summaryView);
+      .map((order) => summaryView(order, ctx.origin));
     res.json(summaries);
   };
 }
@@ -571,7 +591,7 @@ function issue(ctx: SandboxContext, stored: StoredOrder): boolean {
         name: holders.names?.[holderIndex],
         issuedAt,
         catalogueItem,
-        manifestUrl: `${ctx.origin}/manifests/wallets/${walletId}/manifest.pdf`,
+        manifestUrl: `/manifests/wallets/${walletId}/manifest.pdf`,
         assets: [
           {
             id: randomUUID(),
@@ -587,7 +607,7 @@ function issue(ctx: SandboxContext, stored: StoredOrder): boolean {
   order.status = 'Issued';
   order.statusMessage = '';
   order.jobId = `TM-IMPORT-${String(state.nextJobNumber++).padStart(6, '0')}`;
-  order.manifestUrl = `${ctx.origin}/manifests/orders/${order.orderId}/manifest.pdf`;
+  order.manifestUrl = `/manifests/orders/${order.orderId}/manifest.pdf`;
   return true;
 }
 
@@ -642,7 +662,12 @@ function makeWallet(fields: {
 }
 
 /** The wire form: keys in the document's order, absent optionals left out rather than sent as null. */
-function orderView(order: CmOrder): CmOrder {
+/** Manifest links are stored as paths: the sandbox may come back on another port after a restart. */
+function absolute(url: string | undefined, origin: string): string | undefined {
+  return url?.startsWith('/') ? `${origin}${url}` : url;
+}
+
+function orderView(order: CmOrder, origin: string): CmOrder {
   return compact({
     orderId: order.orderId,
     status: order.status,
@@ -659,7 +684,11 @@ function orderView(order: CmOrder): CmOrder {
         visitDate: item.visitDate,
         visitTime: item.visitTime,
         wallets: item.wallets.map((wallet) =>
-          compact({ ...wallet, assets: wallet.assets.map((asset) => ({ ...asset })) }),
+          compact({
+            ...wallet,
+            manifestUrl: absolute(wallet.manifestUrl, origin) ?? '',
+            assets: wallet.assets.map((asset) => ({ ...asset })),
+          }),
         ),
         sellToName: item.sellToName,
         sellToEmail: item.sellToEmail,
@@ -671,11 +700,11 @@ function orderView(order: CmOrder): CmOrder {
     sellToLanguage: order.sellToLanguage,
     paymentReference: order.paymentReference,
     jobId: order.jobId,
-    manifestUrl: order.manifestUrl,
+    manifestUrl: absolute(order.manifestUrl, origin),
   });
 }
 
-function summaryView(order: CmOrder): CmOrderSummary {
+function summaryView(order: CmOrder, origin: string): CmOrderSummary {
   return compact({
     orderId: order.orderId,
     partnerId: order.partnerId,
@@ -688,7 +717,7 @@ function summaryView(order: CmOrder): CmOrderSummary {
     paymentReference: order.paymentReference,
     statusMessage: order.statusMessage ?? '',
     jobId: order.jobId,
-    manifestUrl: order.manifestUrl,
+    manifestUrl: absolute(order.manifestUrl, origin),
   });
 }
 
@@ -749,7 +778,7 @@ function seedDocumentExample(ctx: SandboxContext): void {
             name: 'John Doe',
             issuedAt,
             catalogueItem,
-            manifestUrl: `${ctx.origin}/manifests/wallets/${secondWalletId}/manifest.pdf`,
+            manifestUrl: `/manifests/wallets/${secondWalletId}/manifest.pdf`,
             assets: [
               {
                 id: randomUUID(),

@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CHANNEL_MANAGER_CATALOGUE,
   SEEDED_ORDER_ID,
@@ -1423,6 +1426,50 @@ describe('NaviPartner sandbox: catalogue and request counts', () => {
       assert.equal(sandbox.totalRequests(), 0);
     } finally {
       await sandbox.close();
+    }
+  });
+});
+
+describe('Channel Manager sandbox persistence', () => {
+  it('keeps orders across a restart on the same data file, without seeding twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cm-sandbox-'));
+    const dataFile = join(dir, 'channel-manager.json');
+    const headers = { 'content-type': 'application/json', [CM_API_KEY_HEADER]: 'persist-key' };
+    try {
+      const first = await startChannelManagerSandbox({ apiKey: 'persist-key', dataFile });
+      const created = await fetch(`${first.baseUrl}/channelManager`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          partnerId: SEEDED_PARTNER_ID,
+          sellToOrderReference: 'PERSIST-1',
+          items: [{ itemNumber: '31001', visitDate: '2099-01-01', visitTime: '10:00:00', quantity: 1 }],
+          paymentReference: 'PAY-P',
+        }),
+      });
+      const order = (await created.json()) as CmOrder;
+      await first.close();
+
+      const second = await startChannelManagerSandbox({ apiKey: 'persist-key', dataFile });
+      try {
+        const again = (await (
+          await fetch(`${second.baseUrl}/channelManager/${order.orderId}`, { headers })
+        ).json()) as CmOrder;
+        assert.equal(again.status, 'Issued');
+        // Links point at wherever the sandbox listens now.
+        assert.ok(again.manifestUrl?.startsWith(second.origin));
+        const listed = (await (
+          await fetch(`${second.baseUrl}/channelManager/orders/${SEEDED_PARTNER_ID}`, { headers })
+        ).json()) as CmOrderSummary[];
+        assert.deepEqual(
+          listed.map((summary) => summary.sellToOrderReference),
+          ['PARTNER-ORDER-2026-00042', 'PERSIST-1'],
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
