@@ -146,7 +146,7 @@ export async function startChannelManagerSandbox(
   const { middleware, counts } = createRequestCounter();
   const app = buildApp(ctx, { apiKey: options.apiKey, tenant, environment, company }, [
     middleware,
-    saveBeforeReply(store.save),
+    saveBeforeReply(() => store.save()),
   ]);
   const running = await listenOnLoopback(app, counts, options.port ?? 0);
   ctx.origin = running.origin;
