@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import { sql } from 'kysely';
+
+/**
+ * The one migration set, for embedded PGlite and a PostgreSQL server alike. Append only: a migration that has
+ * run anywhere is never edited; a change is a new migration. Names sort in the order they must run.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_partner_links': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table partner_links (
+          partner_id text primary key,
+          channel_manager_partner_id text unique,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        )`.execute(db);
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};
