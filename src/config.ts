@@ -4,10 +4,20 @@ import { randomBytes } from 'node:crypto';
  * Every setting, read from the environment once at start and validated with a message that names the variable.
  * Nothing else in the gateway reads `process.env`.
  */
-export interface ChannelManagerConfig {
-  /** Base URL up to and including the company segment: `https://api.npretail.app/<tenant>/<environment>/<company>`. */
+/** Where one vendor is reached and the key it expects. Real vendors and sandboxes look the same from here. */
+export interface VendorEndpoint {
   baseUrl: string;
   apiKey: string;
+}
+
+/** Vendors with no configuration run against their in-process sandbox. */
+export interface VendorEndpoints {
+  /** Base up to and including the company segment: `https://api.npretail.app/<tenant>/<environment>/<company>`. */
+  channelManager: VendorEndpoint;
+  /** Base including the version: `https://api.partnerportal.example.com/v1`. */
+  partnerPortal: VendorEndpoint;
+  /** Base including the API prefix: `https://…/api/partner`. */
+  nfcTagify: VendorEndpoint;
 }
 
 export interface GatewayConfig {
@@ -27,8 +37,12 @@ export interface GatewayConfig {
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
   dataDir: string;
-  /** Vendors with no configuration run against their in-process sandbox. */
-  channelManager: ChannelManagerConfig | undefined;
+  /** The configured vendors; a missing one runs against its sandbox (`npm start`). */
+  vendors: Partial<VendorEndpoints>;
+  /** NFC Tagify's published request budget per minute; the gateway paces itself to it. */
+  nfcTagifyRequestsPerMinute: number;
+  /** A PostgreSQL server for the gateway's own data; embedded PGlite in `dataDir` when unset. */
+  databaseUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -58,19 +72,31 @@ function url(env: Env, name: string): string | undefined {
 }
 
 /** A vendor is configured by its base URL; a base URL without its key is a start-up error. */
-function vendor<T>(
-  env: Env,
-  urlName: string,
-  keyName: string,
-  make: (baseUrl: string, key: string) => T,
-): T | undefined {
+function vendor(env: Env, urlName: string, keyName: string): VendorEndpoint | undefined {
   const baseUrl = url(env, urlName);
-  const key = env[keyName]?.trim();
-  if (!baseUrl && !key) return undefined;
-  if (!baseUrl)
+  const apiKey = env[keyName]?.trim();
+  if (!baseUrl && !apiKey) return undefined;
+  if (!baseUrl) {
     throw new ConfigError(`${keyName} is set but ${urlName} is not: set both, or neither for the sandbox.`);
-  if (!key) throw new ConfigError(`${urlName} is set but ${keyName} is not: the vendor needs its API key.`);
-  return make(baseUrl, key);
+  }
+  if (!apiKey)
+    throw new ConfigError(`${urlName} is set but ${keyName} is not: the vendor needs its API key.`);
+  return { baseUrl, apiKey };
+}
+
+function definedOnly<T extends object>(value: { [K in keyof T]: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(
+      'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database).',
+    );
+  }
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
@@ -100,9 +126,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
-    channelManager: vendor(env, 'CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY', (baseUrl, apiKey) => ({
-      baseUrl,
-      apiKey,
-    })),
+    vendors: definedOnly({
+      channelManager: vendor(env, 'CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY'),
+      partnerPortal: vendor(env, 'PARTNERPORTAL_BASE_URL', 'PARTNERPORTAL_API_KEY'),
+      nfcTagify: vendor(env, 'NFC_TAGIFY_BASE_URL', 'NFC_TAGIFY_API_KEY'),
+    }),
+    nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
+    databaseUrl: databaseUrl(env),
   };
 }

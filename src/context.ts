@@ -1,15 +1,23 @@
 import type { Caller } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
 import type { CallScope } from './vendors/http.js';
+import type { NfcTagifyClient } from './vendors/nfctagify/client.js';
+import { createNfcTagifyScope } from './vendors/nfctagify/scope.js';
+import type { NfcTagifyScope } from './vendors/nfctagify/scope.js';
 import type { ChannelManagerClient } from './vendors/navipartner/client.js';
-import { createChannelManagerLoaders } from './vendors/navipartner/loaders.js';
-import type { ChannelManagerLoaders } from './vendors/navipartner/loaders.js';
-import { ChannelManagerOrderCommands } from './vendors/navipartner/order-commands.js';
+import { createChannelManagerScope } from './vendors/navipartner/scope.js';
+import type { ChannelManagerScope } from './vendors/navipartner/scope.js';
+import type { PartnerPortalClient } from './vendors/partnerportal/client.js';
+import { createPartnerPortalScope } from './vendors/partnerportal/scope.js';
+import type { PartnerPortalScope } from './vendors/partnerportal/scope.js';
 
 /** The vendor clients: one per configured vendor, shared by all requests, stateless. */
 export interface VendorClients {
   channelManager: ChannelManagerClient;
+  partnerPortal: PartnerPortalClient;
+  nfcTagify: NfcTagifyClient;
 }
 
 /** What lives as long as the process. */
@@ -17,29 +25,40 @@ export interface GatewayServices {
   config: GatewayConfig;
   logger: Logger;
   vendors: VendorClients;
+  store: Store;
 }
 
-/** What lives as long as one GraphQL operation: the caller, its deadline, and fresh loaders for every vendor. */
+/**
+ * What lives as long as one GraphQL operation: the caller, its deadline, and a fresh scope (loaders and writes)
+ * for every vendor. Nothing here outlives the operation, so one caller's cache never answers another.
+ */
 export interface GatewayContext {
   requestId: string;
   caller: Caller;
   scope: CallScope;
   logger: Logger;
-  channelManager: {
-    loaders: ChannelManagerLoaders;
-    commands: ChannelManagerOrderCommands;
-  };
+  store: Store;
+  channelManager: ChannelManagerScope;
+  partnerPortal: PartnerPortalScope;
+  nfcTagify: NfcTagifyScope;
 }
 
 export function createContext(services: GatewayServices, requestId: string, caller: Caller): GatewayContext {
   const scope: CallScope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
-  const { channelManager } = services.vendors;
-  const loaders = createChannelManagerLoaders(channelManager, scope, services.config.vendorConcurrency);
+  const { vendors, config, store } = services;
   return {
     requestId,
     caller,
     scope,
     logger: services.logger.child({ requestId }),
-    channelManager: { loaders, commands: new ChannelManagerOrderCommands(channelManager, loaders, scope) },
+    store,
+    channelManager: createChannelManagerScope(vendors.channelManager, scope, config.vendorConcurrency),
+    partnerPortal: createPartnerPortalScope(
+      vendors.partnerPortal,
+      scope,
+      store.links,
+      config.vendorConcurrency,
+    ),
+    nfcTagify: createNfcTagifyScope(vendors.nfcTagify, scope, config.vendorConcurrency),
   };
 }

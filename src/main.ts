@@ -1,18 +1,21 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import type { ChannelManagerConfig } from './config.js';
+import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server.js';
-import { startChannelManagerSandbox } from './vendors/navipartner/sandbox.js';
+import { openStore } from './store/store.js';
+import { seedSandboxLinks, startSandboxes } from './vendors/sandboxes.js';
+import type { VendorName } from './vendors/sandboxes.js';
+
+const VENDORS: readonly VendorName[] = ['channelManager', 'partnerPortal', 'nfcTagify'];
 
 /**
  * `npm start`: the gateway, plus an in-process sandbox for every vendor that has no base URL configured. The
- * gateway gets the sandbox's URL and key exactly as it would a real vendor's.
+ * gateway gets the sandboxes' URLs and keys exactly as it would a real vendor's.
  */
 async function main(): Promise<void> {
-  let config;
+  let config: GatewayConfig;
   try {
     config = loadConfig();
   } catch (error) {
@@ -23,25 +26,24 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const cleanups: (() => Promise<void>)[] = [];
 
-  let channelManager: ChannelManagerConfig | undefined = config.channelManager;
-  if (!channelManager) {
-    const apiKey = randomBytes(24).toString('base64url');
-    const sandbox = await startChannelManagerSandbox({
-      apiKey,
-      dataFile: join(config.dataDir, 'sandboxes', 'channel-manager.json'),
-    });
-    cleanups.push(() => sandbox.close());
-    channelManager = { baseUrl: sandbox.baseUrl, apiKey };
+  const missing = VENDORS.filter((vendor) => !config.vendors[vendor]);
+  const sandboxes = await startSandboxes({ vendors: missing, dataDir: config.dataDir });
+  for (const vendor of missing) {
     logger.info(
-      { vendor: 'channel_manager', baseUrl: sandbox.baseUrl },
-      'Channel Manager: no CHANNEL_MANAGER_BASE_URL, using the sandbox',
+      { vendor, baseUrl: sandboxes.endpoints[vendor]?.baseUrl },
+      `${vendor}: not configured, using its sandbox`,
     );
   }
+  const vendors = { ...sandboxes.endpoints, ...config.vendors } as VendorEndpoints;
 
-  const gateway = await startGateway({ config, logger, vendors: { channelManager } });
-  cleanups.unshift(() => gateway.close());
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+  );
+  logger.info({ database: store.kind }, 'store ready');
+  if (sandboxes.partnerPortal && sandboxes.channelManager) await seedSandboxLinks(store);
+
+  const gateway = await startGateway({ config, logger, vendors, store });
   logger.info({ url: `${gateway.origin}/graphql` }, 'partner-graph listening');
 
   // The banner is for the person at the terminal; the generated key is printed here, never logged.
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
     config.generatedApiKey
       ? `  API key:  ${config.apiKeys[0]}   (generated for this run; set GATEWAY_API_KEYS to choose your own)`
       : `  API key:  one of GATEWAY_API_KEYS`,
+    `  Vendors:  ${VENDORS.map((vendor) => `${vendor} ${missing.includes(vendor) ? '(sandbox)' : '(configured)'}`).join(', ')}`,
+    `  Data:     ${store.kind === 'pglite' ? join(config.dataDir, 'pglite') : 'DATABASE_URL'}`,
     `  Try:      curl -s ${gateway.origin}/graphql -H 'authorization: Bearer <key>' -H 'content-type: application/json' \\`,
     `              -d '{"query":"{ order(id: \\"9c6b2f4e-2b71-4d23-9d6a-a3b4c5d6e7f8\\") { id status } }"}'`,
     '',
@@ -64,7 +68,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const cleanup of cleanups) await cleanup();
+    await gateway.close();
+    await store.close();
+    await sandboxes.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

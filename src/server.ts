@@ -13,7 +13,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
-import type { ChannelManagerConfig, GatewayConfig } from './config.js';
+import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createContext } from './context.js';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { ErrorCode } from './errors/error-code.js';
@@ -25,18 +25,20 @@ import type { Metrics } from './metrics.js';
 import { VendorHttp } from './vendors/http.js';
 import { CM_API_KEY_HEADER } from './vendors/navipartner/contract.js';
 import { ChannelManagerClient } from './vendors/navipartner/client.js';
+import { NfcTagifyClient } from './vendors/nfctagify/client.js';
+import { RequestPacer } from './vendors/pacer.js';
+import { PartnerPortalClient } from './vendors/partnerportal/client.js';
+import type { Store } from './store/store.js';
 import { createNodeFetchTransport } from './vendors/transport.js';
 import type { Transport } from './vendors/transport.js';
-
-/** Where each vendor is reached. Real vendors and sandboxes look the same from here. */
-export interface VendorEndpoints {
-  channelManager: ChannelManagerConfig;
-}
 
 export interface GatewayOptions {
   config: GatewayConfig;
   logger: Logger;
+  /** Where each vendor is reached. Real vendors and sandboxes look the same from here. */
   vendors: VendorEndpoints;
+  /** The gateway's own database, opened (and migrated) by the caller, closed by the caller. */
+  store: Store;
   /** Replaces node-fetch for every vendor (the benchmark compares transports). */
   transport?: Transport;
 }
@@ -63,20 +65,54 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config, logger } = options;
   const metrics = createMetrics({ defaultMetrics: true });
   const transport = options.transport ?? createNodeFetchTransport();
-  const channelManagerHttp = new VendorHttp({
-    vendor: 'channel_manager',
-    displayName: 'Channel Manager',
-    baseUrl: options.vendors.channelManager.baseUrl,
-    headers: { [CM_API_KEY_HEADER]: options.vendors.channelManager.apiKey },
-    timeoutMs: config.vendorTimeoutMs,
-    transport,
-    metrics,
-    logger,
-  });
+  const vendorHttp = (
+    vendor: string,
+    displayName: string,
+    endpoint: VendorEndpoints[keyof VendorEndpoints],
+    headers: Record<string, string>,
+    pacer?: RequestPacer,
+  ): VendorHttp =>
+    new VendorHttp({
+      vendor,
+      displayName,
+      baseUrl: endpoint.baseUrl,
+      headers,
+      timeoutMs: config.vendorTimeoutMs,
+      transport,
+      metrics,
+      logger,
+      ...(pacer ? { pacer } : {}),
+    });
+  const { channelManager, partnerPortal, nfcTagify } = options.vendors;
+  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   const services: GatewayServices = {
     config,
     logger,
-    vendors: { channelManager: new ChannelManagerClient(channelManagerHttp) },
+    store: options.store,
+    vendors: {
+      channelManager: new ChannelManagerClient(
+        vendorHttp('channel_manager', 'Channel Manager', channelManager, {
+          [CM_API_KEY_HEADER]: channelManager.apiKey,
+        }),
+      ),
+      partnerPortal: new PartnerPortalClient(
+        vendorHttp('partner_portal', 'PartnerPortal', partnerPortal, bearer(partnerPortal.apiKey)),
+      ),
+      nfcTagify: new NfcTagifyClient(
+        vendorHttp(
+          'nfc_tagify',
+          'NFC Tagify',
+          nfcTagify,
+          bearer(nfcTagify.apiKey),
+          // The vendor's published budget: waiting briefly here beats collecting its 429s.
+          new RequestPacer('NFC Tagify', {
+            limit: config.nfcTagifyRequestsPerMinute,
+            windowMs: 60_000,
+            maxWaitMs: 5_000,
+          }),
+        ),
+      ),
+    },
   };
   const authenticator = new ApiKeyAuthenticator(config.apiKeys);
 

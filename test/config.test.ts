@@ -8,7 +8,9 @@ describe('loadConfig', () => {
     assert.equal(config.port, 4000);
     assert.equal(config.generatedApiKey, true);
     assert.equal(config.apiKeys.length, 1);
-    assert.equal(config.channelManager, undefined);
+    assert.deepEqual(config.vendors, {});
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.nfcTagifyRequestsPerMinute, 60);
   });
 
   it('refuses to start in production without client keys', () => {
@@ -39,6 +41,16 @@ describe('loadConfig', () => {
       /CHANNEL_MANAGER_API_KEY/,
     );
     assert.throws(() => loadConfig({ CHANNEL_MANAGER_API_KEY: 'k' }), /CHANNEL_MANAGER_BASE_URL/);
+    assert.throws(
+      () => loadConfig({ PARTNERPORTAL_BASE_URL: 'https://pp.example/v1' }),
+      /PARTNERPORTAL_API_KEY/,
+    );
+    assert.throws(() => loadConfig({ NFC_TAGIFY_API_KEY: 'k' }), /NFC_TAGIFY_BASE_URL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a postgres/);
+    assert.throws(
+      () => loadConfig({ NFC_TAGIFY_REQUESTS_PER_MINUTE: '0' }),
+      /NFC_TAGIFY_REQUESTS_PER_MINUTE/,
+    );
   });
 
   it('takes a real vendor when both URL and key are set, without a trailing slash', () => {
@@ -46,7 +58,7 @@ describe('loadConfig', () => {
       CHANNEL_MANAGER_BASE_URL: 'https://api.npretail.app/t/production/CRONUS%2520International%2520Ltd./',
       CHANNEL_MANAGER_API_KEY: 'vendor-key',
     });
-    assert.deepEqual(config.channelManager, {
+    assert.deepEqual(config.vendors.channelManager, {
       baseUrl: 'https://api.npretail.app/t/production/CRONUS%2520International%2520Ltd.',
       apiKey: 'vendor-key',
     });

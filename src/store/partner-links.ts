@@ -20,7 +20,11 @@ export class PartnerLinkStore {
   /** The links of each given partner; partners without any are absent from the map. */
   async byPartnerIds(partnerIds: readonly string[]): Promise<Map<string, PartnerLinkRow>> {
     if (partnerIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('partner_links').selectAll().where('partner_id', 'in', partnerIds).execute();
+    const rows = await this.db
+      .selectFrom('partner_links')
+      .selectAll()
+      .where('partner_id', 'in', partnerIds)
+      .execute();
     return new Map(rows.map((row) => [row.partner_id, row]));
   }
 
@@ -56,7 +60,9 @@ export class PartnerLinkStore {
         return tx
           .insertInto('partner_links')
           .values({ partner_id: partnerId, ...values })
-          .onConflict((conflict) => conflict.column('partner_id').doUpdateSet({ ...values, updated_at: new Date() }))
+          .onConflict((conflict) =>
+            conflict.column('partner_id').doUpdateSet({ ...values, updated_at: new Date() }),
+          )
           .returningAll()
           .executeTakeFirstOrThrow();
       });

@@ -5,6 +5,7 @@ import {
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../errors/gateway-errors.js';
+import type { RequestPacer } from './pacer.js';
 import type { Transport } from './transport.js';
 
 /** What one GraphQL operation lends to every upstream call it makes. One per request. */
@@ -70,6 +71,8 @@ export interface VendorHttpOptions {
   transport: Transport;
   metrics: Metrics;
   logger: Logger;
+  /** Keeps calls within the vendor's published rate limit (shared by all requests to this vendor). */
+  pacer?: RequestPacer;
   /** Injected in tests to make backoff instant; defaults to a real timer. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -142,6 +145,10 @@ export class VendorHttp {
       const safeToRepeat = idempotent || !outcome.sent;
       if (!safeToRepeat) {
         throw new OutcomeUnknownError(this.options.displayName, outcome.detail);
+      }
+      // The vendor's own "wait" holds back every caller of this vendor, not only this one.
+      if (outcome.delayHintMs !== undefined && outcome.reason === 'HTTP 429') {
+        this.options.pacer?.pauseUntil(Date.now() + outcome.delayHintMs);
       }
       const delay = this.backoff(attempt, outcome.delayHintMs);
       const retryAfterTooLong =

@@ -81,7 +81,11 @@ before(() => {
   pgliteDir = mkdtempSync(join(tmpdir(), 'store-pglite-'));
   dirs.push(pgliteDir);
 });
-storeContract('embedded PGlite', () => ({ dataDir: pgliteDir }), () => undefined);
+storeContract(
+  'embedded PGlite',
+  () => ({ dataDir: pgliteDir }),
+  () => undefined,
+);
 
 let server: ScratchSchema | undefined;
 let skipReason: string | undefined;
@@ -93,4 +97,8 @@ before(async () => {
 after(async () => {
   await server?.drop();
 });
-storeContract('the PostgreSQL server (DATABASE_URL)', () => ({ databaseUrl: server?.url ?? '' }), () => skipReason);
+storeContract(
+  'the PostgreSQL server (DATABASE_URL)',
+  () => ({ databaseUrl: server?.url ?? '' }),
+  () => skipReason,
+);

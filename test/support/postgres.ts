@@ -19,7 +19,9 @@ export async function scratchSchema(): Promise<ScratchSchema | { skip: string }>
   try {
     await client.connect();
   } catch (error) {
-    return { skip: `no PostgreSQL server at ${SERVER_URL} (${(error as Error).message}); set TEST_DATABASE_URL` };
+    return {
+      skip: `no PostgreSQL server at ${SERVER_URL} (${(error as Error).message}); set TEST_DATABASE_URL`,
+    };
   }
   const schema = `gateway_test_${randomBytes(6).toString('hex')}`;
   try {

@@ -1,16 +1,21 @@
 import 'reflect-metadata';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
+import type { VendorEndpoints } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startGateway } from '../../src/server.js';
 import type { RunningGateway } from '../../src/server.js';
-import { startChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
+import { openStore } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import type { ChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
+import type { NfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
+import type { PartnerPortalSandbox } from '../../src/vendors/partnerportal/sandbox.js';
+import { seedSandboxLinks, startSandboxes } from '../../src/vendors/sandboxes.js';
+import type { SandboxesOptions } from '../../src/vendors/sandboxes.js';
 import { createNodeFetchTransport } from '../../src/vendors/transport.js';
 import type { Transport } from '../../src/vendors/transport.js';
 
 export const TEST_API_KEY = 'test-client-key-0123456789';
-export const CM_SANDBOX_KEY = 'cm-sandbox-secret-key-abcdef';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
@@ -21,12 +26,17 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** The real gateway over HTTP against a real sandbox, both on loopback port 0. One per test file. */
+/** The real gateway over HTTP against the real sandboxes, all on loopback port 0. One per test file. */
 export interface TestStack {
   graphqlUrl: string;
   origin: string;
   gateway: RunningGateway;
+  store: Store;
   channelManager: ChannelManagerSandbox;
+  partnerPortal: PartnerPortalSandbox;
+  nfcTagify: NfcTagifySandbox;
+  /** The endpoints (URLs and keys) the gateway was given. */
+  endpoints: VendorEndpoints;
   /** Every log line the gateway wrote, for secret checks. */
   logs: string[];
   gql<TData = Record<string, unknown>>(
@@ -34,6 +44,7 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
+  /** Stops the gateway only, keeping the store and sandboxes (for restart tests use `restartGateway`). */
   close(): Promise<void>;
 }
 
@@ -43,14 +54,28 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Wraps the gateway's real transport, to inject faults between the gateway and the sandboxes. */
   wrapTransport?: (transport: Transport) => Transport;
+  /** Sandbox overrides (rate limits, fulfilment timing, …). */
+  sandboxes?: Pick<SandboxesOptions, 'channelManager' | 'partnerPortal' | 'nfcTagify'>;
+  /** Replace what the gateway is told about a vendor (e.g. a wrong key). */
+  endpointOverrides?: (sandboxes: Partial<VendorEndpoints>) => Partial<VendorEndpoints>;
+  /** A PostgreSQL server instead of in-memory PGlite. */
+  databaseUrl?: string;
+  /** An already open store (restart tests); the stack then leaves it open on close. */
+  store?: Store;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
-  const channelManager = await startChannelManagerSandbox({
-    apiKey: CM_SANDBOX_KEY,
-    seed: options.seed ?? false,
+  const seed = options.seed ?? false;
+  const sandboxes = await startSandboxes({
+    vendors: ['channelManager', 'partnerPortal', 'nfcTagify'],
+    seed,
     ...(options.now ? { now: options.now } : {}),
+    ...options.sandboxes,
   });
+  const ownStore = !options.store;
+  const store =
+    options.store ?? (await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}));
+  if (seed) await seedSandboxLinks(store);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -65,10 +90,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     GATEWAY_API_KEYS: TEST_API_KEY,
     ...options.env,
   });
+  const endpoints = {
+    ...sandboxes.endpoints,
+    ...options.endpointOverrides?.(sandboxes.endpoints),
+  } as VendorEndpoints;
   const gateway = await startGateway({
     config,
     logger: createLogger('debug', sink),
-    vendors: { channelManager: { baseUrl: channelManager.baseUrl, apiKey: CM_SANDBOX_KEY } },
+    vendors: endpoints,
+    store,
     ...(options.wrapTransport ? { transport: options.wrapTransport(createNodeFetchTransport()) } : {}),
   });
   const graphqlUrl = `${gateway.origin}/graphql`;
@@ -76,7 +106,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     graphqlUrl,
     origin: gateway.origin,
     gateway,
-    channelManager,
+    store,
+    channelManager: sandboxes.channelManager!,
+    partnerPortal: sandboxes.partnerPortal!,
+    nfcTagify: sandboxes.nfcTagify!,
+    endpoints,
     logs,
     async gql<TData>(
       query: string,
@@ -96,7 +130,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async close() {
       await gateway.close();
-      await channelManager.close();
+      if (ownStore) await store.close();
+      await sandboxes.close();
     },
   };
 }
