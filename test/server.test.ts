@@ -87,7 +87,10 @@ describe('the HTTP server around the graph', () => {
     const all = stack.logs.join('\n');
     assert.ok(stack.logs.length > 0);
     assert.equal(all.includes(TEST_API_KEY), false);
-    for (const endpoint of Object.values(stack.endpoints)) assert.equal(all.includes(endpoint.apiKey), false);
+    const { channelManager, partnerPortal, nfcTagify } = stack.endpoints;
+    for (const endpoint of [channelManager, partnerPortal, nfcTagify]) {
+      assert.equal(all.includes(endpoint.apiKey), false);
+    }
   });
 });
 
