@@ -13,10 +13,14 @@ registerEnumType(Vendor, {
   name: 'Vendor',
   description: 'A vendor whose partner API the graph spans.',
   valuesConfig: {
-    PARTNER_PORTAL: { description: 'PartnerPortal: partners, portal orders, the ticket catalogue and pricing.' },
+    PARTNER_PORTAL: {
+      description: 'PartnerPortal: partners, portal orders, the ticket catalogue and pricing.',
+    },
     CHANNEL_MANAGER: { description: 'NaviPartner Channel Manager: ticket orders, wallets and tickets.' },
     NFC_TAGIFY: { description: 'NFC Tagify: NFC card products and card orders.' },
-    NATIONAL_EXPRESS: { description: 'National Express Accounts: customer accounts and their linked tickets.' },
+    NATIONAL_EXPRESS: {
+      description: 'National Express Accounts: customer accounts and their linked tickets.',
+    },
     PARTNER_ORDERS: { description: 'Partner Orders: subscription orders, priced by the billing provider.' },
   },
 });

@@ -3,7 +3,9 @@ import { Money } from '../common/money.type.js';
 import { Vendor } from '../common/vendor.enum.js';
 
 /** A product from one vendor's catalogue, at the price that vendor charges us. */
-@ObjectType({ description: "A product in a vendor's catalogue (PartnerPortal tickets and goods, NFC Tagify cards)." })
+@ObjectType({
+  description: "A product in a vendor's catalogue (PartnerPortal tickets and goods, NFC Tagify cards).",
+})
 export class Product {
   @Field(() => ID, { description: "The vendor's product id (PartnerPortal `prd_…`, NFC Tagify `prod_…`)." })
   id!: string;
