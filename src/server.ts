@@ -141,6 +141,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown (gateway, store, sandboxes in order); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, {
         requestId: requestScope.getStore()?.requestId,

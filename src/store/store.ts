@@ -13,6 +13,8 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite's data directory; undefined keeps the database in memory (tests). Ignored with `databaseUrl`. */
   dataDir?: string;
+  /** An empty PGlite cluster to start from (a `dumpDataDir` tarball) instead of running initdb: tests use it. */
+  pgliteTemplate?: Blob;
 }
 
 /** The gateway's own data, one instance per process: the one place that holds a database connection. */
@@ -34,7 +36,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     kind = 'pglite';
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const embedded = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    const embedded = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+    });
     db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool: pglitePool(embedded) }) });
   }
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { startGateway } from '../../src/server.js';
 import type { RunningGateway } from '../../src/server.js';
 import { openStore } from '../../src/store/store.js';
+import { pgliteTemplate } from './pglite-template.js';
 import type { Store } from '../../src/store/store.js';
 import type { ChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
 import type { NfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
@@ -73,9 +74,21 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ...options.sandboxes,
   });
   const ownStore = !options.store;
-  const store =
-    options.store ?? (await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}));
-  if (seed) await seedSandboxLinks(store);
+  let store: Store;
+  try {
+    store =
+      options.store ??
+      (await openStore(
+        options.databaseUrl
+          ? { databaseUrl: options.databaseUrl }
+          : { pgliteTemplate: await pgliteTemplate() },
+      ));
+    if (seed) await seedSandboxLinks(store);
+  } catch (error) {
+    // Listening sandboxes would keep the test process alive after the failure.
+    await sandboxes.close();
+    throw error;
+  }
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
