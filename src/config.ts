@@ -10,6 +10,15 @@ export interface VendorEndpoint {
   apiKey: string;
 }
 
+/** A vendor behind OAuth 2.0 client credentials (RFC 6749 §4.4). */
+export interface OAuthVendorEndpoint {
+  baseUrl: string;
+  /** Where tokens come from; defaults to `<baseUrl>/oauth/token`. */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 /** Vendors with no configuration run against their in-process sandbox. */
 export interface VendorEndpoints {
   /** Base up to and including the company segment: `https://api.npretail.app/<tenant>/<environment>/<company>`. */
@@ -18,6 +27,10 @@ export interface VendorEndpoints {
   partnerPortal: VendorEndpoint;
   /** Base including the API prefix: `https://…/api/partner`. */
   nfcTagify: VendorEndpoint;
+  /** National Express Accounts: the origin the `/accounts` paths hang off; the key is its bearer token. */
+  nationalExpress: VendorEndpoint;
+  /** Partner Orders: the origin of `/partner/order`, with OAuth client credentials. */
+  partnerOrders: OAuthVendorEndpoint;
 }
 
 export interface GatewayConfig {
@@ -84,6 +97,30 @@ function vendor(env: Env, urlName: string, keyName: string): VendorEndpoint | un
   return { baseUrl, apiKey };
 }
 
+function oauthVendor(env: Env): OAuthVendorEndpoint | undefined {
+  const baseUrl = url(env, 'PARTNER_ORDERS_BASE_URL');
+  const clientId = env.PARTNER_ORDERS_CLIENT_ID?.trim();
+  const clientSecret = env.PARTNER_ORDERS_CLIENT_SECRET?.trim();
+  const tokenUrl = url(env, 'PARTNER_ORDERS_TOKEN_URL');
+  if (!baseUrl && !clientId && !clientSecret && !tokenUrl) return undefined;
+  const missing = [
+    ['PARTNER_ORDERS_BASE_URL', baseUrl],
+    ['PARTNER_ORDERS_CLIENT_ID', clientId],
+    ['PARTNER_ORDERS_CLIENT_SECRET', clientSecret],
+  ].filter(([, value]) => !value);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Partner Orders is partly configured: set ${missing.map(([name]) => name).join(' and ')} too, or none for the sandbox.`,
+    );
+  }
+  return {
+    baseUrl: baseUrl!,
+    tokenUrl: tokenUrl ?? `${baseUrl!}/oauth/token`,
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+  };
+}
+
 function definedOnly<T extends object>(value: { [K in keyof T]: T[K] | undefined }): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
@@ -130,6 +167,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       channelManager: vendor(env, 'CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY'),
       partnerPortal: vendor(env, 'PARTNERPORTAL_BASE_URL', 'PARTNERPORTAL_API_KEY'),
       nfcTagify: vendor(env, 'NFC_TAGIFY_BASE_URL', 'NFC_TAGIFY_API_KEY'),
+      nationalExpress: vendor(env, 'NATIONAL_EXPRESS_BASE_URL', 'NATIONAL_EXPRESS_API_KEY'),
+      partnerOrders: oauthVendor(env),
     }),
     nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
     databaseUrl: databaseUrl(env),

@@ -1,4 +1,5 @@
 import type { Caller } from './auth.js';
+import { ProductCatalogue } from './graph/products/product-catalogue.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -9,6 +10,12 @@ import type { NfcTagifyScope } from './vendors/nfctagify/scope.js';
 import type { ChannelManagerClient } from './vendors/navipartner/client.js';
 import { createChannelManagerScope } from './vendors/navipartner/scope.js';
 import type { ChannelManagerScope } from './vendors/navipartner/scope.js';
+import type { NationalExpressClient } from './vendors/nationalexpress/client.js';
+import { createNationalExpressScope } from './vendors/nationalexpress/scope.js';
+import type { NationalExpressScope } from './vendors/nationalexpress/scope.js';
+import type { PartnerOrdersClient } from './vendors/partnerorders/client.js';
+import { createPartnerOrdersScope } from './vendors/partnerorders/scope.js';
+import type { PartnerOrdersScope } from './vendors/partnerorders/scope.js';
 import type { PartnerPortalClient } from './vendors/partnerportal/client.js';
 import { createPartnerPortalScope } from './vendors/partnerportal/scope.js';
 import type { PartnerPortalScope } from './vendors/partnerportal/scope.js';
@@ -18,6 +25,8 @@ export interface VendorClients {
   channelManager: ChannelManagerClient;
   partnerPortal: PartnerPortalClient;
   nfcTagify: NfcTagifyClient;
+  nationalExpress: NationalExpressClient;
+  partnerOrders: PartnerOrdersClient;
 }
 
 /** What lives as long as the process. */
@@ -41,11 +50,22 @@ export interface GatewayContext {
   channelManager: ChannelManagerScope;
   partnerPortal: PartnerPortalScope;
   nfcTagify: NfcTagifyScope;
+  nationalExpress: NationalExpressScope;
+  partnerOrders: PartnerOrdersScope;
+  /** Both catalogues, by id, sku or whole, over this operation's loaders. */
+  products: ProductCatalogue;
 }
 
 export function createContext(services: GatewayServices, requestId: string, caller: Caller): GatewayContext {
   const scope: CallScope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
   const { vendors, config, store } = services;
+  const partnerPortal = createPartnerPortalScope(
+    vendors.partnerPortal,
+    scope,
+    store.links,
+    config.vendorConcurrency,
+  );
+  const nfcTagify = createNfcTagifyScope(vendors.nfcTagify, scope, config.vendorConcurrency);
   return {
     requestId,
     caller,
@@ -60,5 +80,8 @@ export function createContext(services: GatewayServices, requestId: string, call
       config.vendorConcurrency,
     ),
     nfcTagify: createNfcTagifyScope(vendors.nfcTagify, scope, config.vendorConcurrency),
+    nationalExpress: createNationalExpressScope(vendors.nationalExpress, scope, config.vendorConcurrency),
+    partnerOrders: createPartnerOrdersScope(vendors.partnerOrders, scope, store),
+    products: new ProductCatalogue(partnerPortal, nfcTagify, scope),
   };
 }

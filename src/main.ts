@@ -8,7 +8,13 @@ import { openStore } from './store/store.js';
 import { seedSandboxLinks, startSandboxes } from './vendors/sandboxes.js';
 import type { VendorName } from './vendors/sandboxes.js';
 
-const VENDORS: readonly VendorName[] = ['channelManager', 'partnerPortal', 'nfcTagify'];
+const VENDORS: readonly VendorName[] = [
+  'channelManager',
+  'partnerPortal',
+  'nfcTagify',
+  'nationalExpress',
+  'partnerOrders',
+];
 
 /**
  * `npm start`: the gateway, plus an in-process sandbox for every vendor that has no base URL configured. The

@@ -25,7 +25,9 @@ import type { Metrics } from './metrics.js';
 import { VendorHttp } from './vendors/http.js';
 import { CM_API_KEY_HEADER } from './vendors/navipartner/contract.js';
 import { ChannelManagerClient } from './vendors/navipartner/client.js';
+import { NationalExpressClient } from './vendors/nationalexpress/client.js';
 import { NfcTagifyClient } from './vendors/nfctagify/client.js';
+import { PartnerOrdersClient } from './vendors/partnerorders/client.js';
 import { RequestPacer } from './vendors/pacer.js';
 import { PartnerPortalClient } from './vendors/partnerportal/client.js';
 import type { Store } from './store/store.js';
@@ -68,7 +70,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const vendorHttp = (
     vendor: string,
     displayName: string,
-    endpoint: VendorEndpoints[keyof VendorEndpoints],
+    endpoint: { baseUrl: string },
     headers: Record<string, string>,
     pacer?: RequestPacer,
   ): VendorHttp =>
@@ -83,7 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       logger,
       ...(pacer ? { pacer } : {}),
     });
-  const { channelManager, partnerPortal, nfcTagify } = options.vendors;
+  const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = options.vendors;
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   const services: GatewayServices = {
     config,
@@ -111,6 +113,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             maxWaitMs: 5_000,
           }),
         ),
+      ),
+      nationalExpress: new NationalExpressClient(
+        vendorHttp('national_express', 'National Express', nationalExpress, bearer(nationalExpress.apiKey)),
+      ),
+      // Credentials go on each call (a token from the client's cache), never into fixed headers.
+      partnerOrders: new PartnerOrdersClient(
+        vendorHttp('partner_orders', 'Partner Orders', partnerOrders, {}),
+        partnerOrders,
       ),
     },
   };

@@ -48,9 +48,27 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ NFC_TAGIFY_API_KEY: 'k' }), /NFC_TAGIFY_BASE_URL/);
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a postgres/);
     assert.throws(
+      () => loadConfig({ PARTNER_ORDERS_BASE_URL: 'https://po.example', PARTNER_ORDERS_CLIENT_ID: 'id' }),
+      /PARTNER_ORDERS_CLIENT_SECRET/,
+    );
+    assert.throws(
       () => loadConfig({ NFC_TAGIFY_REQUESTS_PER_MINUTE: '0' }),
       /NFC_TAGIFY_REQUESTS_PER_MINUTE/,
     );
+  });
+
+  it('takes OAuth client credentials for Partner Orders, with the token URL defaulting under the base', () => {
+    const config = loadConfig({
+      PARTNER_ORDERS_BASE_URL: 'https://po.example/',
+      PARTNER_ORDERS_CLIENT_ID: 'client',
+      PARTNER_ORDERS_CLIENT_SECRET: 'secret',
+    });
+    assert.deepEqual(config.vendors.partnerOrders, {
+      baseUrl: 'https://po.example',
+      tokenUrl: 'https://po.example/oauth/token',
+      clientId: 'client',
+      clientSecret: 'secret',
+    });
   });
 
   it('takes a real vendor when both URL and key are set, without a trailing slash', () => {

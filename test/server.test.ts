@@ -87,9 +87,15 @@ describe('the HTTP server around the graph', () => {
     const all = stack.logs.join('\n');
     assert.ok(stack.logs.length > 0);
     assert.equal(all.includes(TEST_API_KEY), false);
-    const { channelManager, partnerPortal, nfcTagify } = stack.endpoints;
-    for (const endpoint of [channelManager, partnerPortal, nfcTagify]) {
-      assert.equal(all.includes(endpoint.apiKey), false);
+    const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = stack.endpoints;
+    for (const secret of [
+      channelManager.apiKey,
+      partnerPortal.apiKey,
+      nfcTagify.apiKey,
+      nationalExpress.apiKey,
+      partnerOrders.clientSecret,
+    ]) {
+      assert.equal(all.includes(secret), false);
     }
   });
 });

@@ -2,7 +2,16 @@ import type { GraphQLSchema } from 'graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { CardOrderLineResolver, CardOrderResolver } from './card-orders/card-order.resolver.js';
+import {
+  OrderItemRelationsResolver,
+  OrderRelationsResolver,
+  TicketRelationsResolver,
+} from './orders/order-relations.resolver.js';
 import { OrderResolver } from './orders/order.resolver.js';
+import { ProductResolver } from './products/product.resolver.js';
+import { PartnerResolver } from './partners/partner.resolver.js';
+import { PortalOrderLineResolver, PortalOrderResolver } from './portal-orders/portal-order.resolver.js';
 
 /**
  * The whole graph. Validation is not left to type-graphql: mutations validate their inputs themselves so broken
@@ -10,7 +19,18 @@ import { OrderResolver } from './orders/order.resolver.js';
  */
 export async function buildGraphSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [OrderResolver],
+    resolvers: [
+      CardOrderResolver,
+      CardOrderLineResolver,
+      OrderResolver,
+      OrderRelationsResolver,
+      OrderItemRelationsResolver,
+      TicketRelationsResolver,
+      PartnerResolver,
+      ProductResolver,
+      PortalOrderResolver,
+      PortalOrderLineResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,

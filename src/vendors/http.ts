@@ -31,6 +31,12 @@ export interface VendorCall {
    * otherwise: a non-idempotent call is never repeated after it may have reached the vendor.
    */
   idempotent?: boolean;
+  /**
+   * Whether a 429 to this call means the vendor's request budget is spent, so every call to it waits out the
+   * Retry-After (the default), rather than a quota only calls like this one draw on (a daily order limit, which
+   * must not hold back reads until midnight). Gets the 429's parsed body, undefined when it is not JSON.
+   */
+  rateLimitHoldsVendor?: (body: unknown) => boolean;
 }
 
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
@@ -97,6 +103,8 @@ type Attempt =
       error: Error;
       delayHintMs?: number;
       sent: boolean;
+      /** The parsed body of a 429, for `VendorCall.rateLimitHoldsVendor`. */
+      body?: unknown;
     };
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -131,6 +139,8 @@ export class VendorHttp {
       if (remaining <= 0) {
         throw new UpstreamUnavailableError(this.options.displayName, 'the operation deadline passed');
       }
+      // Every attempt, retries included, is a request the vendor counts against its limit.
+      await this.options.pacer?.acquire(scope.deadline);
       const outcome = await this.attempt(
         call,
         url,
@@ -147,7 +157,11 @@ export class VendorHttp {
         throw new OutcomeUnknownError(this.options.displayName, outcome.detail);
       }
       // The vendor's own "wait" holds back every caller of this vendor, not only this one.
-      if (outcome.delayHintMs !== undefined && outcome.reason === 'HTTP 429') {
+      if (
+        outcome.delayHintMs !== undefined &&
+        outcome.reason === 'HTTP 429' &&
+        (call.rateLimitHoldsVendor?.(outcome.body) ?? true)
+      ) {
         this.options.pacer?.pauseUntil(Date.now() + outcome.delayHintMs);
       }
       const delay = this.backoff(attempt, outcome.delayHintMs);
@@ -263,6 +277,7 @@ export class VendorHttp {
         ),
         delayHintMs,
         sent: false,
+        body: parseOrUndefined(text),
       };
     }
     if (status >= 500) {
@@ -286,6 +301,14 @@ export class VendorHttp {
       }
     }
     return { kind: 'response', response: { status, body: parsed, header } };
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,11 +15,13 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
 /**
  * Keeps one vendor's calls within its published rate limit, so the gateway waits briefly on its own side
  * instead of collecting 429s. A sliding window: at most `limit` call starts in any `windowMs`, which also keeps
- * a vendor counting fixed windows satisfied. A call that would wait past its deadline (or past `maxWaitMs`) is
- * refused at once with RATE_LIMITED saying when a slot frees. One per vendor client, shared by all requests:
- * the limit is the vendor's, per key, not per request.
+ * a vendor counting fixed windows satisfied. Each call reserves its start time when it asks, so waiters go in
+ * order and a call whose turn would come too late (past its deadline, or more than `maxWaitMs` after it asked)
+ * is refused at once with RATE_LIMITED saying when a slot frees, instead of waiting and then failing. One per
+ * vendor client, shared by all requests: the limit is the vendor's, per key, not per request.
  */
 export class RequestPacer {
+  /** Start times granted or reserved, ascending; dropped once a whole window old. */
   private readonly starts: number[] = [];
   private pausedUntil = 0;
   private readonly now: () => number;
@@ -34,22 +36,20 @@ export class RequestPacer {
   }
 
   async acquire(deadline: number): Promise<void> {
+    const asked = this.now();
     for (;;) {
       const now = this.now();
-      while (this.starts.length > 0 && this.starts[0]! <= now - this.options.windowMs) this.starts.shift();
-      let wait: number;
-      if (this.pausedUntil > now) {
-        wait = this.pausedUntil - now;
-      } else if (this.starts.length < this.options.limit) {
-        this.starts.push(now);
-        return;
-      } else {
-        wait = this.starts[0]! + this.options.windowMs - now;
+      this.prune(now);
+      const at = this.nextSlot(now);
+      if (at - asked > this.options.maxWaitMs || at >= deadline) {
+        throw new RateLimitedError(this.vendor, Math.max(1, Math.ceil((at - now) / 1000)));
       }
-      if (wait > this.options.maxWaitMs || now + wait >= deadline) {
-        throw new RateLimitedError(this.vendor, Math.max(1, Math.ceil(wait / 1000)));
-      }
-      await this.sleep(wait);
+      this.reserve(at);
+      if (at <= now) return;
+      await this.sleep(at - now);
+      // A 429 that came in while this call slept moved the vendor's pause past its slot: queue again.
+      if (this.pausedUntil <= this.now()) return;
+      this.release(at);
     }
   }
 
@@ -58,11 +58,34 @@ export class RequestPacer {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
-  /** Free slots right now (for tests and metrics). */
+  /** Free slots right now (for tests and metrics); reserved future starts count as taken. */
   available(): number {
     const now = this.now();
-    return this.pausedUntil > now
-      ? 0
-      : this.options.limit - this.starts.filter((start) => start > now - this.options.windowMs).length;
+    if (this.pausedUntil > now) return 0;
+    const taken = this.starts.filter((start) => start > now - this.options.windowMs).length;
+    return Math.max(0, this.options.limit - taken);
+  }
+
+  /** The earliest start that keeps every window within the limit, after any pause. */
+  private nextSlot(now: number): number {
+    const { limit, windowMs } = this.options;
+    const at = Math.max(now, this.pausedUntil);
+    const blocking = this.starts.length >= limit ? this.starts[this.starts.length - limit] : undefined;
+    return blocking === undefined ? at : Math.max(at, blocking + windowMs);
+  }
+
+  private prune(now: number): void {
+    while (this.starts.length > 0 && this.starts[0]! <= now - this.options.windowMs) this.starts.shift();
+  }
+
+  private reserve(at: number): void {
+    let index = this.starts.length;
+    while (index > 0 && this.starts[index - 1]! > at) index--;
+    this.starts.splice(index, 0, at);
+  }
+
+  private release(at: number): void {
+    const index = this.starts.indexOf(at);
+    if (index !== -1) this.starts.splice(index, 1);
   }
 }

@@ -13,6 +13,11 @@ import {
   startPartnerPortalSandbox,
 } from './partnerportal/sandbox.js';
 import type { Store } from '../store/store.js';
+import { startNationalExpressSandbox } from './nationalexpress/sandbox.js';
+import type { NationalExpressSandbox, NationalExpressSandboxOptions } from './nationalexpress/sandbox.js';
+import { PO_SCOPES, PO_TOKEN_PATH } from './partnerorders/contract.js';
+import { startPartnerOrdersSandbox } from './partnerorders/sandbox.js';
+import type { PartnerOrdersSandbox, PartnerOrdersSandboxOptions } from './partnerorders/sandbox.js';
 import type { PartnerPortalSandbox, PartnerPortalSandboxOptions } from './partnerportal/sandbox.js';
 
 export type VendorName = keyof VendorEndpoints;
@@ -22,6 +27,8 @@ export interface RunningSandboxes {
   channelManager?: ChannelManagerSandbox;
   partnerPortal?: PartnerPortalSandbox;
   nfcTagify?: NfcTagifySandbox;
+  nationalExpress?: NationalExpressSandbox;
+  partnerOrders?: PartnerOrdersSandbox;
   /** Endpoints of the started sandboxes (URL and a key made for this run), to hand the gateway. */
   endpoints: Partial<VendorEndpoints>;
   close(): Promise<void>;
@@ -38,6 +45,8 @@ export interface SandboxesOptions {
   channelManager?: Partial<ChannelManagerSandboxOptions>;
   partnerPortal?: Partial<PartnerPortalSandboxOptions>;
   nfcTagify?: Partial<NfcTagifySandboxOptions>;
+  nationalExpress?: Partial<NationalExpressSandboxOptions>;
+  partnerOrders?: Partial<PartnerOrdersSandboxOptions>;
 }
 
 /**
@@ -94,6 +103,36 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
       closers.push(() => sandbox.close());
       running.nfcTagify = sandbox;
       running.endpoints.nfcTagify = endpoint(sandbox.baseUrl, apiKey);
+    }
+    if (options.vendors.includes('nationalExpress')) {
+      const apiKey = key();
+      const sandbox = await startNationalExpressSandbox({
+        apiKey,
+        dataFile: file('nationalexpress'),
+        ...common,
+        ...options.nationalExpress,
+      });
+      closers.push(() => sandbox.close());
+      running.nationalExpress = sandbox;
+      running.endpoints.nationalExpress = endpoint(sandbox.baseUrl, apiKey);
+    }
+    if (options.vendors.includes('partnerOrders')) {
+      const clientId = 'partner-graph';
+      const clientSecret = key();
+      const sandbox = await startPartnerOrdersSandbox({
+        clients: [{ clientId, clientSecret, scopes: [...PO_SCOPES] }],
+        dataFile: file('partnerorders'),
+        ...common,
+        ...options.partnerOrders,
+      });
+      closers.push(() => sandbox.close());
+      running.partnerOrders = sandbox;
+      running.endpoints.partnerOrders = {
+        baseUrl: sandbox.baseUrl,
+        tokenUrl: `${sandbox.baseUrl}${PO_TOKEN_PATH}`,
+        clientId,
+        clientSecret,
+      };
     }
   } catch (error) {
     await Promise.allSettled(closers.map((close) => close()));

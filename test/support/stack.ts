@@ -10,6 +10,8 @@ import { pgliteTemplate } from './pglite-template.js';
 import type { Store } from '../../src/store/store.js';
 import type { ChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
 import type { NfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
+import type { NationalExpressSandbox } from '../../src/vendors/nationalexpress/sandbox.js';
+import type { PartnerOrdersSandbox } from '../../src/vendors/partnerorders/sandbox.js';
 import type { PartnerPortalSandbox } from '../../src/vendors/partnerportal/sandbox.js';
 import { seedSandboxLinks, startSandboxes } from '../../src/vendors/sandboxes.js';
 import type { SandboxesOptions } from '../../src/vendors/sandboxes.js';
@@ -36,6 +38,8 @@ export interface TestStack {
   channelManager: ChannelManagerSandbox;
   partnerPortal: PartnerPortalSandbox;
   nfcTagify: NfcTagifySandbox;
+  nationalExpress: NationalExpressSandbox;
+  partnerOrders: PartnerOrdersSandbox;
   /** The endpoints (URLs and keys) the gateway was given. */
   endpoints: VendorEndpoints;
   /** Every log line the gateway wrote, for secret checks. */
@@ -56,7 +60,10 @@ export interface StackOptions {
   /** Wraps the gateway's real transport, to inject faults between the gateway and the sandboxes. */
   wrapTransport?: (transport: Transport) => Transport;
   /** Sandbox overrides (rate limits, fulfilment timing, …). */
-  sandboxes?: Pick<SandboxesOptions, 'channelManager' | 'partnerPortal' | 'nfcTagify'>;
+  sandboxes?: Pick<
+    SandboxesOptions,
+    'channelManager' | 'partnerPortal' | 'nfcTagify' | 'nationalExpress' | 'partnerOrders'
+  >;
   /** Replace what the gateway is told about a vendor (e.g. a wrong key). */
   endpointOverrides?: (sandboxes: Partial<VendorEndpoints>) => Partial<VendorEndpoints>;
   /** A PostgreSQL server instead of in-memory PGlite. */
@@ -68,7 +75,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const seed = options.seed ?? false;
   const sandboxes = await startSandboxes({
-    vendors: ['channelManager', 'partnerPortal', 'nfcTagify'],
+    vendors: ['channelManager', 'partnerPortal', 'nfcTagify', 'nationalExpress', 'partnerOrders'],
     seed,
     ...(options.now ? { now: options.now } : {}),
     ...options.sandboxes,
@@ -123,6 +130,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     channelManager: sandboxes.channelManager!,
     partnerPortal: sandboxes.partnerPortal!,
     nfcTagify: sandboxes.nfcTagify!,
+    nationalExpress: sandboxes.nationalExpress!,
+    partnerOrders: sandboxes.partnerOrders!,
     endpoints,
     logs,
     async gql<TData>(

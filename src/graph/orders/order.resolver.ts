@@ -21,6 +21,27 @@ import { Order, OrderItem } from './order.type.js';
 const sortKey = (summary: CmOrderSummary): string =>
   `${new Date(summary.receivedAt).toISOString()}|${summary.orderId}`;
 
+/**
+ * A Channel Manager partner's ticket orders as a connection, newest first: `Query.orders`, and
+ * `Partner.ticketOrders` through the partner's link. One vendor list call per partner and filter per operation.
+ */
+export async function ticketOrdersOfPartner(
+  ctx: GatewayContext,
+  partnerId: string,
+  filter: OrderFilter | undefined | null,
+  first: number | undefined | null,
+  after: string | undefined | null,
+): Promise<Connection<Order>> {
+  const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
+    partnerId,
+    query: listQueryFromFilter(filter),
+  });
+  const sorted = [...summaries].sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
+  return pageOfList(sorted, sortKey, orderFromSummary, first, after, (cursor, item) =>
+    sortKey(item) < cursor ? -1 : 1,
+  );
+}
+
 @Resolver(() => Order)
 export class OrderResolver {
   @Query(() => Order, {
@@ -49,14 +70,7 @@ export class OrderResolver {
     after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<Order>> {
-    const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
-      partnerId,
-      query: listQueryFromFilter(filter),
-    });
-    const sorted = [...summaries].sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
-    return pageOfList(sorted, sortKey, orderFromSummary, first, after, (cursor, item) =>
-      sortKey(item) < cursor ? -1 : 1,
-    );
+    return ticketOrdersOfPartner(ctx, partnerId, filter, first, after);
   }
 
   @FieldResolver(() => [OrderItem], {

@@ -1,15 +1,33 @@
 import type { CallScope } from '../http.js';
+import { NfcTagifyCardOrderCommands } from './card-order-commands.js';
 import type { NfcTagifyClient } from './client.js';
+import { createNfcTagifyLoaders, loadOrderRange } from './loaders.js';
+import type { NfcTagifyLoaders, NtOrderFilterQuery } from './loaders.js';
+import type { NtOrder } from './contract.js';
 
-/** NFC Tagify as one GraphQL operation sees it. */
+/** NFC Tagify as one GraphQL operation sees it: fresh loaders, list reads over them, and writes that prime them. */
 export interface NfcTagifyScope {
   client: NfcTagifyClient;
+  loaders: NfcTagifyLoaders;
+  commands: NfcTagifyCardOrderCommands;
+  /** Orders [offset, offset + count) of the filtered list (count ≤ 100), in one or two vendor calls. */
+  orderRange(
+    filter: NtOrderFilterQuery,
+    offset: number,
+    count: number,
+  ): Promise<{ orders: NtOrder[]; total: number }>;
 }
 
 export function createNfcTagifyScope(
   client: NfcTagifyClient,
-  _scope: CallScope,
-  _concurrency: number,
+  scope: CallScope,
+  concurrency: number,
 ): NfcTagifyScope {
-  return { client };
+  const loaders = createNfcTagifyLoaders(client, scope, concurrency);
+  return {
+    client,
+    loaders,
+    commands: new NfcTagifyCardOrderCommands(client, loaders, scope),
+    orderRange: (filter, offset, count) => loadOrderRange(loaders, filter, offset, count),
+  };
 }
