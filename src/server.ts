@@ -26,6 +26,7 @@ import { VendorHttp } from './vendors/http.js';
 import { CM_API_KEY_HEADER } from './vendors/navipartner/contract.js';
 import { ChannelManagerClient } from './vendors/navipartner/client.js';
 import { NationalExpressClient } from './vendors/nationalexpress/client.js';
+import { NE_TRACING_HEADER } from './vendors/nationalexpress/contract.js';
 import { NfcTagifyClient } from './vendors/nfctagify/client.js';
 import { PartnerOrdersClient } from './vendors/partnerorders/client.js';
 import { RequestPacer } from './vendors/pacer.js';
@@ -73,6 +74,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     endpoint: { baseUrl: string },
     headers: Record<string, string>,
     pacer?: RequestPacer,
+    requestIdHeaders?: string[],
   ): VendorHttp =>
     new VendorHttp({
       vendor,
@@ -84,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       metrics,
       logger,
       ...(pacer ? { pacer } : {}),
+      ...(requestIdHeaders ? { requestIdHeaders } : {}),
     });
   const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = options.vendors;
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -115,7 +118,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ),
       ),
       nationalExpress: new NationalExpressClient(
-        vendorHttp('national_express', 'National Express', nationalExpress, bearer(nationalExpress.apiKey)),
+        // The vendor's Meta block carries a tracing id: ours, so its logs and ours meet.
+        vendorHttp(
+          'national_express',
+          'National Express',
+          nationalExpress,
+          bearer(nationalExpress.apiKey),
+          undefined,
+          ['x-request-id', NE_TRACING_HEADER],
+        ),
       ),
       // Credentials go on each call (a token from the client's cache), never into fixed headers.
       partnerOrders: new PartnerOrdersClient(

@@ -37,6 +37,10 @@ export interface VendorCall {
    * must not hold back reads until midnight). Gets the 429's parsed body, undefined when it is not JSON.
    */
   rateLimitHoldsVendor?: (body: unknown) => boolean;
+  /** A form body (`application/x-www-form-urlencoded`, e.g. an OAuth token request) instead of JSON `body`. */
+  form?: Record<string, string>;
+  /** Headers for this call only (a bearer token from a cache). Like the fixed ones: never logged. */
+  headers?: Record<string, string>;
 }
 
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
@@ -77,6 +81,8 @@ export interface VendorHttpOptions {
   transport: Transport;
   metrics: Metrics;
   logger: Logger;
+  /** Headers that carry the operation's request id upstream; default `x-request-id`. */
+  requestIdHeaders?: string[];
   /** Keeps calls within the vendor's published rate limit (shared by all requests to this vendor). */
   pacer?: RequestPacer;
   /** Injected in tests to make backoff instant; defaults to a real timer. */
@@ -133,7 +139,11 @@ export class VendorHttp {
   async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
     const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
     const url = this.url(call);
-    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const body = call.form
+      ? new URLSearchParams(call.form).toString()
+      : call.body === undefined
+        ? undefined
+        : JSON.stringify(call.body);
     for (let attempt = 1; ; attempt++) {
       const remaining = scope.deadline - Date.now();
       if (remaining <= 0) {
@@ -215,9 +225,14 @@ export class VendorHttp {
         method: call.method,
         headers: {
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          'x-request-id': scope.requestId,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': call.form ? 'application/x-www-form-urlencoded' : 'application/json' }),
+          ...Object.fromEntries(
+            (this.options.requestIdHeaders ?? ['x-request-id']).map((name) => [name, scope.requestId]),
+          ),
           ...this.options.headers,
+          ...call.headers,
         },
         body,
         signal: controller.signal,

@@ -42,6 +42,7 @@ interface HarnessOptions {
   /** Sleep for real (deadline tests) instead of resolving at once; delays are recorded either way. */
   realSleep?: boolean;
   transport?: Transport;
+  requestIdHeaders?: string[];
 }
 
 /** Collects the rejection of `promise`, failing the test when it resolves. */
@@ -126,6 +127,7 @@ describe('VendorHttp over node-fetch', () => {
       displayName: DISPLAY,
       baseUrl: options.baseUrl ?? `${vendor.baseUrl}/api`,
       headers: { 'x-api-key': SECRET },
+      ...(options.requestIdHeaders ? { requestIdHeaders: options.requestIdHeaders } : {}),
       timeoutMs: options.timeoutMs ?? 1_000,
       retry: {
         maxAttempts: 3,
@@ -186,6 +188,35 @@ describe('VendorHttp over node-fetch', () => {
       assert.equal(vendor.requests[1]?.method, 'POST');
       assert.equal(vendor.requests[1]?.headers['content-type'], 'application/json');
       assert.deepEqual(JSON.parse(vendor.requests[1]?.body ?? ''), { name: 'x' });
+    });
+
+    it('sends a form body and per-call headers, and never logs the per-call credential', async () => {
+      const { http, rawLogs } = harness();
+      vendor.script({ status: 200, body: { access_token: 't' } });
+      await http.call(
+        {
+          operation: 'oauthToken',
+          method: 'POST',
+          path: '/token',
+          form: { grant_type: 'client_credentials', scope: 'a b' },
+          headers: { authorization: 'Basic per-call-secret-123' },
+        },
+        scope(),
+      );
+      const [seen] = vendor.requests;
+      assert.equal(seen?.headers['content-type'], 'application/x-www-form-urlencoded');
+      assert.equal(seen?.body, 'grant_type=client_credentials&scope=a+b');
+      assert.equal(seen?.headers.authorization, 'Basic per-call-secret-123');
+      assert.equal(rawLogs.join('').includes('per-call-secret-123'), false);
+    });
+
+    it('sends the request id under every configured header', async () => {
+      const { http } = harness({ requestIdHeaders: ['x-request-id', 'x-tracing-id'] });
+      vendor.script({ status: 200, body: {} });
+      const callScope = scope();
+      await http.call(getThing, callScope);
+      assert.equal(vendor.requests[0]?.headers['x-tracing-id'], callScope.requestId);
+      assert.equal(vendor.requests[0]?.headers['x-request-id'], callScope.requestId);
     });
 
     it('builds the query string and drops undefined parameters', async () => {
