@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -75,5 +76,48 @@ export async function listenOnLoopback(
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
+  };
+}
+
+/**
+ * A vendor's per-key request budget: fixed windows aligned to the clock (so `x-ratelimit-reset` is the same for
+ * every request of a window and a client can sleep until it), counted before authentication so that a flood with
+ * a wrong key is limited too; a refused request does not use up the window. The sandbox renders the refusal in
+ * its own vendor's error body.
+ */
+export function fixedWindowRateLimit(options: {
+  limit: number;
+  windowMs: number;
+  now: () => Date;
+  refuse: (res: Response, retryAfterSeconds: number) => void;
+}): (req: Request, res: Response, next: NextFunction) => void {
+  const { limit, windowMs } = options;
+  const windows = new Map<string, { window: number; used: number }>();
+  return (req, res, next) => {
+    const nowMs = options.now().getTime();
+    const window = Math.floor(nowMs / windowMs);
+    const key = createHash('sha256')
+      .update(req.get('authorization') ?? '')
+      .digest('hex');
+    let entry = windows.get(key);
+    if (entry === undefined || entry.window !== window) {
+      // Old windows can never be used again; dropping them keeps the table as small as one window's callers.
+      for (const [other, value] of windows) if (value.window !== window) windows.delete(other);
+      entry = { window, used: 0 };
+      windows.set(key, entry);
+    }
+    const resetMs = (window + 1) * windowMs;
+    const allowed = entry.used < limit;
+    if (allowed) entry.used += 1;
+    res.set('x-ratelimit-limit', String(limit));
+    res.set('x-ratelimit-remaining', String(limit - entry.used));
+    res.set('x-ratelimit-reset', String(resetMs / 1000));
+    if (!allowed) {
+      const retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+      res.set('retry-after', String(retryAfter));
+      options.refuse(res, retryAfter);
+      return;
+    }
+    next();
   };
 }

@@ -45,7 +45,12 @@ import {
   SEEDED_TICKET_REFERENCE,
   SEEDED_UNLINKED_TICKET_REFERENCE,
 } from './sandbox-seed.js';
-import { createRequestCounter, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
+import {
+  createRequestCounter,
+  fixedWindowRateLimit,
+  listenOnLoopback,
+  saveBeforeReply,
+} from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 
@@ -314,37 +319,18 @@ function buildApp(
  * flood with a wrong token is limited too; a refused request does not use up the window.
  */
 function rateLimiter(ctx: SandboxContext, limit: number): RequestHandler {
-  const windows = new Map<string, { window: number; used: number }>();
-  return (req, res, next) => {
-    const nowMs = ctx.now().getTime();
-    const window = Math.floor(nowMs / WINDOW_MS);
-    const key = sha256(req.get('authorization') ?? '').toString('hex');
-    let entry = windows.get(key);
-    if (entry === undefined || entry.window !== window) {
-      // Old windows can never be used again; dropping them keeps the table as small as the callers of one minute.
-      for (const [other, value] of windows) if (value.window !== window) windows.delete(other);
-      entry = { window, used: 0 };
-      windows.set(key, entry);
-    }
-    const resetMs = (window + 1) * WINDOW_MS;
-    const allowed = entry.used < limit;
-    if (allowed) entry.used += 1;
-    res.set('x-ratelimit-limit', String(limit));
-    res.set('x-ratelimit-remaining', String(limit - entry.used));
-    res.set('x-ratelimit-reset', String(resetMs / 1000));
-    if (!allowed) {
-      const retryAfter = Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
-      res.set('retry-after', String(retryAfter));
+  return fixedWindowRateLimit({
+    limit,
+    windowMs: WINDOW_MS,
+    now: ctx.now,
+    refuse: (res, retryAfter) =>
       sendError(
         ctx,
         res,
         NE_CODE.RATE_LIMIT_ERROR,
         `Too many account requests: ${limit} per minute; retry after ${retryAfter} seconds`,
-      );
-      return;
-    }
-    next();
-  };
+      ),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
