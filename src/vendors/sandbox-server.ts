@@ -1,4 +1,5 @@
-import type { Express, NextFunction, Request, Response } from 'express';
+import express from 'express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -120,4 +121,54 @@ export function fixedWindowRateLimit(options: {
     }
     next();
   };
+}
+
+/** The whole body as text, whatever the content type (1 MB at most): vendors that speak only JSON read it so. */
+export function rawBody(): RequestHandler {
+  return express.text({ type: () => true, limit: '1mb' });
+}
+
+/**
+ * Reads a JSON body after authentication (so an unauthenticated caller learns nothing from body errors). An empty
+ * body becomes `undefined` ("no object", not `{}`); a body that is not JSON, or (when the vendor insists) not sent
+ * as JSON, is refused in the vendor's own error shape.
+ */
+export interface JsonBodyRefusals {
+  malformed: (res: Response) => void;
+  /** When given, a non-empty body without a JSON content type is refused with this instead of read. */
+  notJson?: (res: Response) => void;
+}
+
+export function jsonBody(refuse: JsonBodyRefusals): RequestHandler[] {
+  return [rawBody(), parseJsonBody(refuse)];
+}
+
+/** The parsing half of `jsonBody`, for routes that read the raw body themselves first. */
+export function parseJsonBody(refuse: JsonBodyRefusals): RequestHandler {
+  return (req, res, next) => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    if (text.trim() === '') {
+      req.body = undefined;
+      next();
+      return;
+    }
+    if (refuse.notJson && !isJsonContentType(req.get('content-type'))) {
+      refuse.notJson(res);
+      return;
+    }
+    try {
+      req.body = JSON.parse(text) as unknown;
+    } catch {
+      refuse.malformed(res);
+      return;
+    }
+    next();
+  };
+}
+
+/** `application/json` or a `+json` type, parameters ignored. */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }

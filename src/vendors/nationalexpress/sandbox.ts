@@ -48,6 +48,7 @@ import {
 import {
   createRequestCounter,
   fixedWindowRateLimit,
+  jsonBody,
   listenOnLoopback,
   saveBeforeReply,
 } from '../sandbox-server.js';
@@ -258,35 +259,21 @@ function buildApp(
 
   // Read after the token check so an unauthenticated caller learns nothing from body errors; parsed here so that
   // an empty body is "no object", not {}, and a non-JSON content type is named rather than silently ignored.
-  const readBody = express.text({ type: () => true, limit: MAX_BODY });
-  const parseBody: RequestHandler = (req, res, next) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    if (text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    if (!isJsonContentType(req.get('content-type'))) {
+  const body = jsonBody({
+    notJson: (res) =>
       sendValidation(ctx, res, [
         { field: 'Content-Type', message: 'must be application/json', code: 'UNSUPPORTED_MEDIA_TYPE' },
-      ]);
-      return;
-    }
-    try {
-      req.body = JSON.parse(text) as unknown;
-    } catch {
+      ]),
+    malformed: (res) =>
       sendValidation(ctx, res, [
         { field: 'body', message: 'is not well-formed JSON', code: 'MALFORMED_JSON' },
-      ]);
-      return;
-    }
-    next();
-  };
+      ]),
+  });
 
   app.get('/accounts', listAccounts(ctx));
   app.get('/accounts/:accountId', getAccount(ctx));
   app.get('/accounts/:accountId/tickets', listTickets(ctx));
-  app.post('/accounts/:accountId/tickets', readBody, parseBody, linkTicket(ctx));
+  app.post('/accounts/:accountId/tickets', ...body, linkTicket(ctx));
   app.get('/accounts/:accountId/tickets/:ticketReference', getTicket(ctx));
   app.delete('/accounts/:accountId/tickets/:ticketReference', unlinkTicket(ctx));
 
@@ -871,12 +858,6 @@ function isAccountStatus(value: string): value is NeAccountStatus {
 
 function isLinkable(status: NeAccountStatus): boolean {
   return NE_LINKABLE_STATUSES.includes(status);
-}
-
-function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
 function compare(a: string, b: string): number {

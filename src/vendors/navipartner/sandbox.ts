@@ -23,7 +23,7 @@ import type {
 } from './contract.js';
 import { CHANNEL_MANAGER_CATALOGUE, findCatalogueItem } from './sandbox-catalogue.js';
 import type { SandboxCatalogueItem } from './sandbox-catalogue.js';
-import { createRequestCounter, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
+import { createRequestCounter, jsonBody, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 
@@ -199,23 +199,9 @@ function buildApp(
 
   // Read after the key check so an unauthenticated caller learns nothing from body errors. Any content type is
   // read as JSON since the vendor speaks nothing else; parsed here so that an empty body is "no object", not {}.
-  const readBody = express.text({ type: () => true, limit: '1mb' });
-  const parseBody: RequestHandler = (req, res, next) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    if (text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    try {
-      req.body = JSON.parse(text) as unknown;
-    } catch {
-      sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON' }]);
-      return;
-    }
-    next();
-  };
-  const jsonBody: RequestHandler[] = [readBody, parseBody];
+  const body = jsonBody({
+    malformed: (res) => sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON' }]),
+  });
 
   const guarded = (...handlers: (RequestHandler | RequestHandler[])[]): RequestHandler[] => [
     inScope,
@@ -225,10 +211,10 @@ function buildApp(
 
   // Registered before `/:orderId` so that `orders` is never taken for an order id.
   app.get(`${SCOPE}/orders/:partnerId`, ...guarded(listOrdersByPartner(ctx)));
-  app.post(SCOPE, ...guarded(jsonBody, createOrder(ctx)));
+  app.post(SCOPE, ...guarded(body, createOrder(ctx)));
   app.get(`${SCOPE}/:orderId`, ...guarded(getOrder(ctx)));
-  app.post(`${SCOPE}/:orderId/confirm`, ...guarded(jsonBody, confirmOrder(ctx)));
-  app.put(`${SCOPE}/:orderId`, ...guarded(jsonBody, replaceOrder(ctx)));
+  app.post(`${SCOPE}/:orderId/confirm`, ...guarded(body, confirmOrder(ctx)));
+  app.put(`${SCOPE}/:orderId`, ...guarded(body, replaceOrder(ctx)));
   app.delete(`${SCOPE}/:orderId`, ...guarded(deleteOrder(ctx)));
 
   // Shareable links, like the vendor's manifests host: no key.

@@ -44,7 +44,7 @@ import {
   trackingNumber,
 } from './sandbox-seed.js';
 import type { FulfilmentMinutes, NfcTagifyCatalogueProduct, SandboxOrderRecord } from './sandbox-seed.js';
-import { createRequestCounter, listenOnLoopback } from '../sandbox-server.js';
+import { createRequestCounter, jsonBody, listenOnLoopback } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
@@ -309,22 +309,9 @@ function buildApp(ctx: SandboxContext, counter: RequestHandler): Express {
 
   // Read after the key check so an unauthenticated caller learns nothing from body errors. Any content type is
   // read as JSON since the vendor speaks nothing else; parsed here so that an empty body is "no object", not {}.
-  const readBody = express.text({ type: () => true, limit: '1mb' });
-  const parseBody: RequestHandler = (req, res, next) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    if (text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    try {
-      req.body = JSON.parse(text) as unknown;
-    } catch {
-      sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON' }]);
-      return;
-    }
-    next();
-  };
+  const body = jsonBody({
+    malformed: (res) => sendValidation(res, [{ field: 'body', message: 'must be well-formed JSON' }]),
+  });
 
   const api = (path: string): string => `${NT_BASE_PATH}${path}`;
   const vendor = [authenticated, rateLimited];
@@ -332,7 +319,7 @@ function buildApp(ctx: SandboxContext, counter: RequestHandler): Express {
   app.get(api('/products'), ...vendor, listProducts(ctx));
   app.get(api('/products/:product_id'), ...vendor, getProduct(ctx));
   app.get(api('/pricing'), ...vendor, getPricing(ctx));
-  app.post(api('/orders'), ...vendor, readBody, parseBody, createOrder(ctx));
+  app.post(api('/orders'), ...vendor, ...body, createOrder(ctx));
   app.get(api('/orders'), ...vendor, listOrders(ctx));
   app.get(api('/orders/:order_id'), ...vendor, getOrder(ctx));
 

@@ -56,7 +56,13 @@ import {
   seedOrders,
 } from './sandbox-seed.js';
 import type { SandboxOrderRecord } from './sandbox-seed.js';
-import { createRequestCounter, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
+import {
+  createRequestCounter,
+  listenOnLoopback,
+  parseJsonBody,
+  rawBody,
+  saveBeforeReply,
+} from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
@@ -258,7 +264,7 @@ function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
   app.use(...before);
 
   // Any content type is read as text: the token endpoint checks its own, and the API speaks only JSON.
-  const readBody = express.text({ type: () => true, limit: '1mb' });
+  const readBody = rawBody();
 
   const bearer = (scope: PoScope | undefined): RequestHandler => {
     return (req, res, next) => {
@@ -294,21 +300,9 @@ function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
 
   // Parsed after the token check so an unauthenticated caller learns nothing from body errors; an empty body is
   // "no object", not {}.
-  const parseJson: RequestHandler = (req, res, next) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    if (text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    try {
-      req.body = JSON.parse(text) as unknown;
-    } catch {
-      sendInvalidPayload(res, [{ field: 'body', message: 'must be well-formed JSON' }]);
-      return;
-    }
-    next();
-  };
+  const parseJson = parseJsonBody({
+    malformed: (res) => sendInvalidPayload(res, [{ field: 'body', message: 'must be well-formed JSON' }]),
+  });
 
   app.post(PO_TOKEN_PATH, readBody, issueToken(ctx));
   app.post(PO_PREVIEW_PATH, bearer(PO_SCOPE_PREVIEW), readBody, parseJson, previewOrder(ctx));

@@ -46,7 +46,7 @@ import {
   seedPartners,
 } from './sandbox-seed.js';
 import type { SeedProduct } from './sandbox-seed.js';
-import { createRequestCounter, fixedWindowRateLimit, listenOnLoopback } from '../sandbox-server.js';
+import { createRequestCounter, fixedWindowRateLimit, jsonBody, listenOnLoopback } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
@@ -192,41 +192,24 @@ function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counte
 
   // Read after the key check so an unauthenticated caller learns nothing from body errors; parsed here so that an
   // empty body is "no object", not {}, and a non-JSON content type is named rather than silently ignored.
-  const readBody = express.text({ type: () => true, limit: MAX_BODY });
-  const parseBody: RequestHandler = (req, res, next) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    if (text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    if (!isJsonContentType(req.get('content-type'))) {
-      sendValidation(res, [{ field: 'content-type', message: 'must be application/json' }]);
-      return;
-    }
-    try {
-      req.body = JSON.parse(text) as unknown;
-    } catch {
-      sendValidation(res, [{ field: 'body', message: 'is not well-formed JSON' }]);
-      return;
-    }
-    next();
-  };
-  const jsonBody = [readBody, parseBody];
+  const body = jsonBody({
+    notJson: (res) => sendValidation(res, [{ field: 'content-type', message: 'must be application/json' }]),
+    malformed: (res) => sendValidation(res, [{ field: 'body', message: 'is not well-formed JSON' }]),
+  });
 
   const v1 = PP_BASE_PATH;
   app.get(`${v1}/ping`, ping(ctx));
   app.get(`${v1}/partners`, listPartners(ctx));
-  app.post(`${v1}/partners`, ...jsonBody, createPartner(ctx));
+  app.post(`${v1}/partners`, ...body, createPartner(ctx));
   app.get(`${v1}/partners/:id`, getPartner(ctx));
-  app.patch(`${v1}/partners/:id`, ...jsonBody, updatePartner(ctx));
+  app.patch(`${v1}/partners/:id`, ...body, updatePartner(ctx));
   app.get(`${v1}/products`, listProducts(ctx));
   app.get(`${v1}/products/:id`, getProduct(ctx));
   app.get(`${v1}/pricing`, listPricing(ctx));
   app.get(`${v1}/orders`, listOrders(ctx));
-  app.post(`${v1}/orders`, ...jsonBody, createOrder(ctx));
+  app.post(`${v1}/orders`, ...body, createOrder(ctx));
   app.get(`${v1}/orders/:id`, getOrder(ctx));
-  app.patch(`${v1}/orders/:id`, ...jsonBody, updateOrder(ctx));
+  app.patch(`${v1}/orders/:id`, ...body, updateOrder(ctx));
 
   app.use((req: Request, res: Response) => {
     sendError(res, 'not_found', `No route ${req.method} ${req.path}`);
@@ -1121,12 +1104,6 @@ function validateUpdateOrder(body: unknown): Checked<{ status: PpOrderStatus }> 
   }
   if (details.length > 0 || typeof status !== 'string' || !isOrderStatus(status)) return { details };
   return { request: { status } };
-}
-
-function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
