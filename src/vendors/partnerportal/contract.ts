@@ -265,7 +265,13 @@ export interface PpErrorBody {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Webhook events (recorded by the sandbox; delivery and its signature are not implemented yet)
+// Webhook events. The document gives the payload and "a shared secret"; the signature scheme is ours (Stripe's),
+// in `src/events/signature.ts`, shared by the sandbox's sender and the gateway's receiver. README.md: "Webhooks".
+
+/** The event's `id`, repeated as a header so a receiver can deduplicate before reading the body. */
+export const PP_WEBHOOK_EVENT_ID_HEADER = 'X-PartnerPortal-Event-Id';
+/** 1 for the first attempt of a delivery, 2 for its first retry, and so on. */
+export const PP_WEBHOOK_ATTEMPT_HEADER = 'X-PartnerPortal-Delivery-Attempt';
 
 export type PpWebhookEventType = 'order.created' | 'order.updated' | 'partner.updated';
 

@@ -50,6 +50,16 @@ import { createRequestCounter, fixedWindowRateLimit, jsonBody, listenOnLoopback 
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
+import { createWebhookSender } from './webhook-sender.js';
+import type {
+  PpWebhookAttempt,
+  PpWebhookDeadLetter,
+  PpWebhookFaults,
+  PpWebhookSender,
+  PpWebhookTarget,
+} from './webhook-sender.js';
+
+export type { PpWebhookAttempt, PpWebhookDeadLetter, PpWebhookFaults, PpWebhookTarget };
 
 export {
   SEEDED_ORDERS,
@@ -73,10 +83,25 @@ export interface PartnerPortalSandboxOptions {
   /** Requests per key per fixed one-minute window. Default 600. */
   rateLimitPerMinute?: number;
   /**
-   * Called after each change is stored, with the webhook payload the vendor would send. Webhooks are not delivered
-   * yet; this is the hook a delivery will hang on. Exceptions thrown here are swallowed.
+   * Called after each change is stored, with the webhook payload (whether or not it is delivered). Exceptions
+   * thrown here are swallowed.
    */
   onEvent?: (event: PpWebhookEvent) => void;
+  /** Deliver every event, signed, to this endpoint (README "Webhooks"). Without it nothing is sent. */
+  webhooks?: PpWebhookTarget;
+  /**
+   * Minutes after `created_at` at which the warehouse moves an order created through the API to processing,
+   * shipped and delivered, each move an `order.updated`. Default 2, 30, 120; false: orders move only by PATCH.
+   */
+  fulfilmentMinutes?: PpFulfilmentMinutes | false;
+  /** How often (real milliseconds) the warehouse looks at the sandbox clock for moves due. Default 1000. */
+  fulfilmentTickMs?: number;
+}
+
+export interface PpFulfilmentMinutes {
+  processing: number;
+  shipped: number;
+  delivered: number;
 }
 
 export interface PartnerPortalSandbox extends RunningSandbox {
@@ -84,9 +109,35 @@ export interface PartnerPortalSandbox extends RunningSandbox {
   baseUrl: string;
   /** Events recorded so far, oldest first (at most the last 1000). */
   events(): PpWebhookEvent[];
+  /**
+   * Starts (or retargets) webhook delivery for events from now on; undefined stops sending new ones (deliveries
+   * under way finish). For a subscriber whose URL is known only after the sandbox started.
+   */
+  configureWebhooks(target: PpWebhookTarget | undefined): void;
+  /** Deterministic delivery faults for tests: duplicate or reorder the next N events (`PpWebhookFaults`). */
+  setWebhookFaults(faults: PpWebhookFaults): void;
+  /** Every delivery attempt so far, oldest first. */
+  webhookDeliveries(): PpWebhookAttempt[];
+  /** Deliveries given up after `maxAttempts`. */
+  deadLetters(): PpWebhookDeadLetter[];
+  /** Resolves once no delivery is held, in flight or waiting for a retry. */
+  flushWebhooks(): Promise<void>;
+  /**
+   * Makes every fulfilment move due by the sandbox clock now, as the ticker would, and answers the events it
+   * recorded. With an injected clock, tests move the clock and call this.
+   */
+  advance(): Promise<PpWebhookEvent[]>;
 }
 
+export const DEFAULT_FULFILMENT_MINUTES: Readonly<PpFulfilmentMinutes> = Object.freeze({
+  processing: 2,
+  shipped: 30,
+  delivered: 120,
+});
+
 const DEFAULT_RATE_LIMIT = 600;
+const DEFAULT_TICK_MS = 1000;
+const MINUTE_MS = 60_000;
 const WINDOW_MS = 60_000;
 const MAX_EVENTS = 1000;
 const MAX_BODY = '1mb';
@@ -122,12 +173,17 @@ interface SandboxState {
   /** Orders the ULID's middle part within a millisecond; never reused, even across restarts. */
   nextSequence: number;
   events: PpWebhookEvent[];
+  /** Orders created through the API that the warehouse has yet to deliver (seeded orders are a fixed picture). */
+  fulfilling: Set<string>;
 }
 
 interface SandboxContext {
   store: SandboxStore<SandboxState>;
   now: () => Date;
   onEvent: ((event: PpWebhookEvent) => void) | undefined;
+  /** Hands a stored event to the webhook sender, when delivery is on. */
+  deliver: (event: PpWebhookEvent) => void;
+  minutes: PpFulfilmentMinutes | undefined;
 }
 
 type Handler = (req: Request, res: Response) => void;
@@ -137,22 +193,93 @@ export async function startPartnerPortalSandbox(
 ): Promise<PartnerPortalSandbox> {
   const now = options.now ?? (() => new Date());
   const seed = options.seed ?? true;
+  const minutes = options.fulfilmentMinutes === false ? undefined : checkMinutes(options.fulfilmentMinutes);
+  const tickMs = options.fulfilmentTickMs ?? DEFAULT_TICK_MS;
+  if (!Number.isInteger(tickMs) || tickMs < 1) {
+    throw new TypeError('fulfilmentTickMs must be a positive integer');
+  }
+
+  // Created on first use and kept until close(), so deliveries under way survive a retarget or a stop.
+  let sender: PpWebhookSender | undefined;
+  let delivering = false;
+  const configureWebhooks = (target: PpWebhookTarget | undefined): void => {
+    if (target === undefined) {
+      delivering = false;
+      return;
+    }
+    if (sender) sender.configure(target);
+    else sender = createWebhookSender({ target, now });
+    delivering = true;
+  };
+  configureWebhooks(options.webhooks);
+
   const store = openSandboxStore<SandboxState>({
     file: options.dataFile,
     initial: () => initialState(seed),
     serialize,
     deserialize,
   });
-  const ctx: SandboxContext = { store, now, onEvent: options.onEvent };
+
+  const ctx: SandboxContext = {
+    store,
+    now,
+    onEvent: options.onEvent,
+    deliver: (event) => {
+      if (delivering) sender?.send(event);
+    },
+    minutes,
+  };
 
   const { middleware, counts } = createRequestCounter();
   const app = buildApp(ctx, options.apiKey, options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, middleware);
   const running = await listenOnLoopback(app, counts, options.port ?? 0);
+
+  // The warehouse: moves due orders (and sends their events) even when nobody asks. Unref'd so that it never keeps
+  // a process alive on its own. A timer has no caller to answer: a failed save (a full disk) must not crash the
+  // process, and the next write saves the whole state anyway.
+  const ticker = setInterval(() => {
+    try {
+      advanceFulfilment(ctx);
+    } catch {
+      // Nothing to answer; see above.
+    }
+  }, tickMs);
+  ticker.unref();
+  let closing: Promise<void> | undefined;
+
   return {
     ...running,
     baseUrl: `${running.origin}${PP_BASE_PATH}`,
     events: () => store.state.events.map((event) => structuredClone(event)),
+    configureWebhooks,
+    setWebhookFaults: (faults) => {
+      if (!sender) throw new Error('setWebhookFaults: webhooks are not configured');
+      sender.setFaults(faults);
+    },
+    webhookDeliveries: () => sender?.deliveries() ?? [],
+    deadLetters: () => sender?.deadLetters() ?? [],
+    flushWebhooks: () => sender?.flush() ?? Promise.resolve(),
+    advance: () => Promise.resolve(advanceFulfilment(ctx)),
+    // Idempotent: a test's own close and its cleanup may both call it.
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(ticker);
+        sender?.close();
+        await running.close();
+      })();
+      return closing;
+    },
   };
+}
+
+/** A misconfigured warehouse fails at start, not at its first tick. */
+function checkMinutes(minutes: PpFulfilmentMinutes = DEFAULT_FULFILMENT_MINUTES): PpFulfilmentMinutes {
+  const { processing, shipped, delivered } = minutes;
+  const ordered = 0 <= processing && processing <= shipped && shipped <= delivered;
+  if (![processing, shipped, delivered].every(Number.isFinite) || !ordered) {
+    throw new TypeError('fulfilmentMinutes must satisfy 0 <= processing <= shipped <= delivered');
+  }
+  return { processing, shipped, delivered };
 }
 
 function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counter: RequestHandler): Express {
@@ -187,6 +314,12 @@ function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counte
       sendError(res, 'unauthorized', 'Invalid API key');
       return;
     }
+    next();
+  });
+
+  // A request never sees an order behind the clock, whether or not the ticker has run since a move fell due.
+  app.use((_req, _res, next) => {
+    advanceFulfilment(ctx);
     next();
   });
 
@@ -307,7 +440,18 @@ function createPartner(ctx: SandboxContext): Handler {
       updated_at: isoSeconds(at),
     };
     state.partners.set(partner.id, partner);
-    commit(ctx, []);
+    // The document lists no partner.created: a new partner is announced as partner.updated, its fields set.
+    const changed: PpPartnerEventData['changed'] = ['name'];
+    if (partner.email !== null) changed.push('email');
+    if (partner.phone !== null) changed.push('phone');
+    commit(ctx, [
+      {
+        id: nextId(ctx, 'evt', at),
+        type: 'partner.updated',
+        created_at: isoSeconds(at),
+        data: { partner_id: partner.id, external_id: partner.external_id, changed },
+      },
+    ]);
     res.status(201).json(partnerView(partner));
   };
 }
@@ -479,6 +623,8 @@ function createOrder(ctx: SandboxContext): Handler {
       updated_at: isoSeconds(at),
     });
     state.orders.set(order.id, order);
+    // Queued even with the warehouse off, so a restart with it on picks the order up.
+    state.fulfilling.add(order.id);
     commit(ctx, [orderEvent(ctx, 'order.created', order, at)]);
     res.status(201).json(orderView(order));
   };
@@ -562,7 +708,52 @@ function commit(ctx: SandboxContext, events: PpWebhookEvent[]): void {
     } catch {
       // A listener's failure is the listener's; the change is already stored and answered.
     }
+    ctx.deliver(event);
   }
+}
+
+/** Rank in the forward flow; cancelled is off it (and final). */
+const FLOW: readonly PpOrderStatus[] = ['pending', 'processing', 'shipped', 'delivered'];
+
+/**
+ * The warehouse: every order it still works on moves to each status whose time (minutes after created_at) has
+ * come, one `order.updated` per step, dated when the step fell due (as a warehouse running all along would have
+ * sent it), so a clock that jumps three hours yields processing, shipped, delivered in that order. Never backwards:
+ * an order PATCHed ahead of its schedule waits for the schedule to pass it; cancelled and delivered leave the queue.
+ * Everything due goes into one commit, so the file is written once per advance.
+ */
+function advanceFulfilment(ctx: SandboxContext): PpWebhookEvent[] {
+  const { minutes } = ctx;
+  const state = ctx.store.state;
+  if (!minutes || state.fulfilling.size === 0) return [];
+  const nowMs = ctx.now().getTime();
+  const events: PpWebhookEvent[] = [];
+  let changedQueue = false;
+  for (const id of [...state.fulfilling]) {
+    const order = state.orders.get(id);
+    if (!order || order.status === 'cancelled' || order.status === 'delivered') {
+      state.fulfilling.delete(id);
+      changedQueue = true;
+      continue;
+    }
+    const created = Date.parse(order.created_at);
+    for (const step of ['processing', 'shipped', 'delivered'] as const) {
+      const due = created + minutes[step] * MINUTE_MS;
+      if (due > nowMs || FLOW.indexOf(step) <= FLOW.indexOf(order.status)) continue;
+      // Not before the order's last change: a clock set back, or a PATCH dated after this step fell due.
+      const at = new Date(Math.max(due, Date.parse(order.updated_at)));
+      const previous = order.status;
+      order.status = step;
+      order.updated_at = isoSeconds(at);
+      events.push(orderEvent(ctx, 'order.updated', order, at, previous));
+    }
+    if (order.status === 'delivered') {
+      state.fulfilling.delete(id);
+      changedQueue = true;
+    }
+  }
+  if (events.length > 0 || changedQueue) commit(ctx, events);
+  return events.map((event) => structuredClone(event));
 }
 
 function orderEvent(
@@ -593,6 +784,7 @@ function initialState(seed: boolean): SandboxState {
     products: new Map(seedCatalogue().map((stored) => [stored.product.id, stored])),
     nextSequence: 1,
     events: [],
+    fulfilling: new Set(),
   };
   if (seed) {
     for (const partner of seedPartners()) state.partners.set(partner.id, partner);
@@ -608,6 +800,8 @@ interface SerializedState {
   products: SeedProduct[];
   next_sequence: number;
   events: PpWebhookEvent[];
+  /** Absent in files written before the warehouse existed. */
+  fulfilling?: string[];
 }
 
 const STATE_FORMAT = 'partnerportal-sandbox/1';
@@ -620,6 +814,7 @@ function serialize(state: SandboxState): SerializedState {
     products: [...state.products.values()],
     next_sequence: state.nextSequence,
     events: state.events,
+    fulfilling: [...state.fulfilling],
   };
 }
 
@@ -637,12 +832,22 @@ function deserialize(data: unknown): SandboxState {
   ) {
     throw new Error(`not a ${STATE_FORMAT} state file`);
   }
+  // An older file: the warehouse takes on every live order that was not seeded.
+  const seeded = new Set(SEEDED_ORDERS.map((order) => order.id));
+  const fulfilling = Array.isArray(file.fulfilling)
+    ? file.fulfilling
+    : file.orders
+        .filter(
+          (order) => !seeded.has(order.id) && order.status !== 'cancelled' && order.status !== 'delivered',
+        )
+        .map((order) => order.id);
   return {
     partners: new Map(file.partners.map((partner) => [partner.id, partner])),
     orders: new Map(file.orders.map((order) => [order.id, order])),
     products: new Map(file.products.map((stored) => [stored.product.id, stored])),
     nextSequence: file.next_sequence,
     events: file.events,
+    fulfilling: new Set(fulfilling),
   };
 }
 

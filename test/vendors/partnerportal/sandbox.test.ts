@@ -452,6 +452,41 @@ describe('PartnerPortal sandbox: partners', () => {
     clock = new Date('2026-06-01T10:00:00Z');
   });
 
+  it('announces a new partner as partner.updated (there is no partner.created), naming the fields set', async () => {
+    events.length = 0;
+    const full = await send(sandbox, 'POST', '/partners', {
+      body: { external_id: 'EVENT-NEW-1', name: 'New', email: 'new@example.com', phone: '+45 70 12 34 56' },
+    });
+    const bare = await send(sandbox, 'POST', '/partners', {
+      body: { external_id: 'EVENT-NEW-2', name: 'Bare' },
+    });
+    assert.deepEqual(
+      events.map((event) => ({ ...event, id: '' })),
+      [
+        {
+          id: '',
+          type: 'partner.updated',
+          created_at: '2026-06-01T10:00:00Z',
+          data: {
+            partner_id: (full.body as PpPartner).id,
+            external_id: 'EVENT-NEW-1',
+            changed: ['name', 'email', 'phone'],
+          },
+        },
+        {
+          id: '',
+          type: 'partner.updated',
+          created_at: '2026-06-01T10:00:00Z',
+          data: { partner_id: (bare.body as PpPartner).id, external_id: 'EVENT-NEW-2', changed: ['name'] },
+        },
+      ],
+    );
+    // A refused create announces nothing.
+    events.length = 0;
+    await send(sandbox, 'POST', '/partners', { body: { external_id: 'EVENT-NEW-1', name: 'Again' } });
+    assert.deepEqual(events, []);
+  });
+
   it('answers an empty or unchanged PATCH with the partner, without an event', async () => {
     const partner = await createPartner(sandbox, 'PATCH-2');
     events.length = 0;
@@ -1096,6 +1131,153 @@ describe('PartnerPortal sandbox: rate limit', () => {
   });
 });
 
+describe('PartnerPortal sandbox: the warehouse (fulfilment over time)', () => {
+  async function createOrder(sandbox: PartnerPortalSandbox, reference: string): Promise<PpOrder> {
+    const reply = await send(sandbox, 'POST', '/orders', {
+      body: {
+        partner_id: SEEDED_PARTNER_ID,
+        external_reference: reference,
+        lines: [{ product_id: productId('31001'), quantity: 1 }],
+      },
+    });
+    assert.equal(reply.status, 201, reply.text);
+    return reply.body as PpOrder;
+  }
+
+  async function statusOf(sandbox: PartnerPortalSandbox, id: string): Promise<string> {
+    return ((await send(sandbox, 'GET', `/orders/${id}`)).body as PpOrder).status;
+  }
+
+  it('follows fulfilmentMinutes from created_at, as a reader sees it, with or without webhooks', async () => {
+    let clock = new Date('2026-06-01T10:00:00Z');
+    const at = (minutes: number) => new Date(Date.parse('2026-06-01T10:00:00Z') + minutes * 60_000);
+    const events: PpWebhookEvent[] = [];
+    const sandbox = await start({
+      now: () => clock,
+      onEvent: (event) => events.push(event),
+      fulfilmentMinutes: { processing: 5, shipped: 10, delivered: 15 },
+    });
+    try {
+      const order = await createOrder(sandbox, 'WH-1');
+      const seen: string[] = [];
+      for (const minutes of [4, 5, 9, 10, 14, 15, 600]) {
+        clock = at(minutes);
+        seen.push(await statusOf(sandbox, order.id));
+      }
+      assert.deepEqual(seen, [
+        'pending',
+        'processing',
+        'processing',
+        'shipped',
+        'shipped',
+        'delivered',
+        'delivered',
+      ]);
+      assert.deepEqual(
+        events.map((event) => [
+          event.type,
+          'status' in event.data ? event.data.status : null,
+          event.created_at,
+        ]),
+        [
+          ['order.created', 'pending', '2026-06-01T10:00:00Z'],
+          ['order.updated', 'processing', '2026-06-01T10:05:00Z'],
+          ['order.updated', 'shipped', '2026-06-01T10:10:00Z'],
+          ['order.updated', 'delivered', '2026-06-01T10:15:00Z'],
+        ],
+      );
+      assert.equal(sandbox.events().length, 4);
+      assert.deepEqual(sandbox.webhookDeliveries(), []);
+      // Seeded orders are a fixed picture: the warehouse leaves them alone.
+      const seeded = asList<PpOrder>(
+        await send(sandbox, 'GET', `/orders?partner_id=${SEEDED_PARTNER_ID}&limit=5`),
+      );
+      assert.deepEqual(
+        seeded.data.map((o) => o.status),
+        SEEDED_ORDERS.map((o) => o.status),
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('defaults to 2, 30 and 120 minutes; false leaves orders to PATCH alone', async () => {
+    let clock = new Date('2026-06-01T10:00:00Z');
+    const defaults = await start({ now: () => clock });
+    const off = await start({ now: () => clock, fulfilmentMinutes: false });
+    try {
+      const moving = await createOrder(defaults, 'WH-DEFAULT');
+      const still = await createOrder(off, 'WH-OFF');
+      const seen: [string, string][] = [];
+      for (const minutes of [1, 2, 29, 30, 119, 120]) {
+        clock = new Date(Date.parse('2026-06-01T10:00:00Z') + minutes * 60_000);
+        seen.push([await statusOf(defaults, moving.id), await statusOf(off, still.id)]);
+      }
+      assert.deepEqual(seen, [
+        ['pending', 'pending'],
+        ['processing', 'pending'],
+        ['processing', 'pending'],
+        ['shipped', 'pending'],
+        ['shipped', 'pending'],
+        ['delivered', 'pending'],
+      ]);
+      assert.deepEqual(await off.advance(), []);
+    } finally {
+      await defaults.close();
+      await off.close();
+    }
+  });
+
+  it('refuses a schedule that runs backwards', async () => {
+    await assert.rejects(
+      start({ fulfilmentMinutes: { processing: 10, shipped: 5, delivered: 20 } }),
+      /fulfilmentMinutes/,
+    );
+    await assert.rejects(
+      start({ fulfilmentMinutes: { processing: -1, shipped: 5, delivered: 20 } }),
+      /fulfilmentMinutes/,
+    );
+    await assert.rejects(start({ fulfilmentTickMs: 0 }), /fulfilmentTickMs/);
+  });
+
+  it('keeps its queue across a restart and catches up on what fell due meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-sandbox-'));
+    const dataFile = join(dir, 'partnerportal.json');
+    try {
+      let clock = new Date('2026-06-01T10:00:00Z');
+      const first = await start({ dataFile, now: () => clock });
+      const order = await createOrder(first, 'WH-RESTART');
+      await first.close();
+
+      clock = new Date('2026-06-01T11:00:00Z');
+      const second = await start({ dataFile, now: () => clock });
+      try {
+        const moved = await second.advance();
+        assert.deepEqual(
+          moved.map((event) => [
+            event.type,
+            'status' in event.data ? event.data.status : null,
+            event.created_at,
+          ]),
+          [
+            ['order.updated', 'processing', '2026-06-01T10:02:00Z'],
+            ['order.updated', 'shipped', '2026-06-01T10:30:00Z'],
+          ],
+        );
+        assert.equal(await statusOf(second, order.id), 'shipped');
+        assert.deepEqual(
+          second.events().map((event) => event.type),
+          ['order.created', 'order.updated', 'order.updated'],
+        );
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('PartnerPortal sandbox: persistence and request counts', () => {
   it('keeps partners, orders, statuses and events across a restart on the same file, without seeding again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pp-sandbox-'));
@@ -1118,7 +1300,7 @@ describe('PartnerPortal sandbox: persistence and request counts', () => {
       const eventsBefore = first.events();
       assert.deepEqual(
         eventsBefore.map((event) => event.type),
-        ['partner.updated', 'order.created', 'order.updated'],
+        ['partner.updated', 'partner.updated', 'order.created', 'order.updated'],
       );
       await first.close();
       assert.ok(readFileSync(dataFile, 'utf8').includes('PERSIST-PO-1'));
