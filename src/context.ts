@@ -73,13 +73,9 @@ export function createContext(services: GatewayServices, requestId: string, call
     logger: services.logger.child({ requestId }),
     store,
     channelManager: createChannelManagerScope(vendors.channelManager, scope, config.vendorConcurrency),
-    partnerPortal: createPartnerPortalScope(
-      vendors.partnerPortal,
-      scope,
-      store.links,
-      config.vendorConcurrency,
-    ),
-    nfcTagify: createNfcTagifyScope(vendors.nfcTagify, scope, config.vendorConcurrency),
+    // One scope per vendor per operation: products and partners share the same loaders (and so their caches).
+    partnerPortal,
+    nfcTagify,
     nationalExpress: createNationalExpressScope(vendors.nationalExpress, scope, config.vendorConcurrency),
     partnerOrders: createPartnerOrdersScope(vendors.partnerOrders, scope, store),
     products: new ProductCatalogue(partnerPortal, nfcTagify, scope),

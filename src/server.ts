@@ -127,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           undefined,
           ['x-request-id', NE_TRACING_HEADER],
         ),
+        logger,
       ),
       // Credentials go on each call (a token from the client's cache), never into fixed headers.
       partnerOrders: new PartnerOrdersClient(

@@ -2,6 +2,8 @@ import type { GraphQLSchema } from 'graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { AccountResolver } from './accounts/account.resolver.js';
+import { TicketAccountResolver } from './accounts/ticket-account.resolver.js';
 import { CardOrderLineResolver, CardOrderResolver } from './card-orders/card-order.resolver.js';
 import {
   OrderItemRelationsResolver,
@@ -12,6 +14,7 @@ import { OrderResolver } from './orders/order.resolver.js';
 import { ProductResolver } from './products/product.resolver.js';
 import { PartnerResolver } from './partners/partner.resolver.js';
 import { PortalOrderLineResolver, PortalOrderResolver } from './portal-orders/portal-order.resolver.js';
+import { SubscriptionOrderResolver } from './subscription-orders/subscription-order.resolver.js';
 
 /**
  * The whole graph. Validation is not left to type-graphql: mutations validate their inputs themselves so broken
@@ -20,6 +23,8 @@ import { PortalOrderLineResolver, PortalOrderResolver } from './portal-orders/po
 export async function buildGraphSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
+      AccountResolver,
+      TicketAccountResolver,
       CardOrderResolver,
       CardOrderLineResolver,
       OrderResolver,
@@ -30,6 +35,7 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
       ProductResolver,
       PortalOrderResolver,
       PortalOrderLineResolver,
+      SubscriptionOrderResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,

@@ -18,6 +18,23 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0002_idempotency_records': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table idempotency_records (
+          scope text not null,
+          key text not null,
+          request_hash text not null,
+          state text not null check (state in ('pending', 'succeeded', 'failed', 'unknown')),
+          attempt integer not null default 1,
+          lease_until timestamptz not null,
+          response jsonb,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          primary key (scope, key)
+        )`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

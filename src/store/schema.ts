@@ -13,8 +13,31 @@ export interface PartnerLinksTable {
   updated_at: Generated<Date>;
 }
 
+/** Where one idempotent write stands; see `idempotency.ts` for the transitions. */
+export type IdempotencyState = 'pending' | 'succeeded' | 'failed' | 'unknown';
+
+export interface IdempotencyRecordsTable {
+  /** Whose keys these are and for which write, e.g. `partner_orders.submit:<caller key id>`. */
+  scope: string;
+  /** The client's idempotency key, as sent. */
+  key: string;
+  /** SHA-256 of the normalised request the key was first used for. */
+  request_hash: string;
+  state: IdempotencyState;
+  /** Bumped by every claim, so a holder whose lease was taken over cannot overwrite the new holder's outcome. */
+  attempt: Generated<number>;
+  /** Until when a pending record belongs to its holder; after that another request may take it over. */
+  lease_until: Date;
+  /** The stored answer of a succeeded write (JSON), replayed to repeats. */
+  response: unknown;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface StoreSchema {
   partner_links: PartnerLinksTable;
+  idempotency_records: IdempotencyRecordsTable;
 }
 
 export type PartnerLinkRow = Selectable<PartnerLinksTable>;
+export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { IdempotencyStore } from './idempotency.js';
 import { migrationProvider } from './migrations.js';
 import { PartnerLinkStore } from './partner-links.js';
 import { pglitePool } from './pglite-pool.js';
@@ -22,6 +23,8 @@ export interface Store {
   kind: 'postgres' | 'pglite';
   db: Kysely<StoreSchema>;
   links: PartnerLinkStore;
+  /** Records that make retried writes happen once (keyed by the client's idempotency key). */
+  idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -48,5 +51,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`The ${kind} database could not be migrated (migration ${failed}).`, { cause: error });
   }
-  return { kind, db, links: new PartnerLinkStore(db), close: () => db.destroy() };
+  return {
+    kind,
+    db,
+    links: new PartnerLinkStore(db),
+    idempotency: new IdempotencyStore(db),
+    close: () => db.destroy(),
+  };
 }

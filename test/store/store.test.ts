@@ -19,6 +19,7 @@ function storeContract(name: string, options: () => StoreOptions, skip: () => st
       const second = await openStore(options());
       const tables = await second.db.introspection.getTables();
       assert.ok(tables.some((table) => table.name === 'partner_links'));
+      assert.ok(tables.some((table) => table.name === 'idempotency_records'));
       await second.close();
     });
 
@@ -68,6 +69,107 @@ function storeContract(name: string, options: () => StoreOptions, skip: () => st
         store.links.change('ptn_q', { channelManagerPartnerId: 'cm-race' }),
       ]);
       assert.deepEqual(outcomes.map((outcome) => outcome.status).sort(), ['fulfilled', 'rejected']);
+      await store.close();
+    });
+
+    it('idempotency: one claim per key, replay of the stored response, another body is a mismatch', async (t) => {
+      if (skip()) return t.skip(skip());
+      const store = await openStore(options());
+      const records = store.idempotency;
+      const first = await records.claim('submit:caller-a', 'key-1', 'hash-a', 60_000);
+      assert.deepEqual(first, { kind: 'claimed', attempt: 1 });
+      assert.deepEqual(await records.claim('submit:caller-a', 'key-1', 'hash-a', 60_000), {
+        kind: 'pending',
+      });
+      assert.deepEqual(await records.claim('submit:caller-a', 'key-1', 'hash-b', 60_000), {
+        kind: 'mismatch',
+      });
+      // Keys are scoped: another caller's identical key is its own record.
+      assert.deepEqual(await records.claim('submit:caller-b', 'key-1', 'hash-b', 60_000), {
+        kind: 'claimed',
+        attempt: 1,
+      });
+
+      const response = { id: 'order-1', lines: [1, 2], nested: { external_id: null } };
+      assert.equal(await records.succeed('submit:caller-a', 'key-1', 1, response), true);
+      // Settled once: a late second outcome changes nothing.
+      assert.equal(await records.fail('submit:caller-a', 'key-1', 1), false);
+      assert.deepEqual(await records.claim('submit:caller-a', 'key-1', 'hash-a', 60_000), {
+        kind: 'succeeded',
+        response,
+      });
+      assert.deepEqual(await records.claim('submit:caller-a', 'key-1', 'hash-b', 60_000), {
+        kind: 'mismatch',
+      });
+      await store.close();
+
+      const reopened = await openStore(options());
+      assert.deepEqual(await reopened.idempotency.claim('submit:caller-a', 'key-1', 'hash-a', 60_000), {
+        kind: 'succeeded',
+        response,
+      });
+      await reopened.close();
+    });
+
+    it('idempotency: failed records free the key, unknown ones never, expired leases are taken over once', async (t) => {
+      if (skip()) return t.skip(skip());
+      const store = await openStore(options());
+      const records = store.idempotency;
+
+      assert.deepEqual(await records.claim('s', 'failing', 'hash-a', 60_000), {
+        kind: 'claimed',
+        attempt: 1,
+      });
+      assert.equal(await records.fail('s', 'failing', 1), true);
+      // Nothing was created, so the key binds nothing: a retry, even with a corrected body, goes through.
+      assert.deepEqual(await records.claim('s', 'failing', 'hash-b', 60_000), {
+        kind: 'claimed',
+        attempt: 2,
+      });
+      assert.deepEqual(await records.claim('s', 'failing', 'hash-a', 60_000), { kind: 'mismatch' });
+
+      assert.deepEqual(await records.claim('s', 'lost', 'hash-a', 60_000), { kind: 'claimed', attempt: 1 });
+      assert.equal(await records.markUnknown('s', 'lost', 1), true);
+      assert.deepEqual(await records.claim('s', 'lost', 'hash-a', 60_000), { kind: 'unknown' });
+      assert.deepEqual(await records.claim('s', 'lost', 'hash-b', 60_000), { kind: 'mismatch' });
+
+      // A holder that crashed: its lease (0 ms here) is over, so the same body takes the record over, another
+      // body may not, and the old holder's late outcome is fenced out.
+      assert.deepEqual(await records.claim('s', 'crashed', 'hash-a', 0), { kind: 'claimed', attempt: 1 });
+      assert.deepEqual(await records.claim('s', 'crashed', 'hash-b', 60_000), { kind: 'mismatch' });
+      assert.deepEqual(await records.claim('s', 'crashed', 'hash-a', 60_000), {
+        kind: 'claimed',
+        attempt: 2,
+      });
+      assert.equal(await records.succeed('s', 'crashed', 1, { from: 'old holder' }), false);
+      assert.equal(await records.succeed('s', 'crashed', 2, { from: 'new holder' }), true);
+      assert.deepEqual(await records.claim('s', 'crashed', 'hash-a', 60_000), {
+        kind: 'succeeded',
+        response: { from: 'new holder' },
+      });
+      await store.close();
+    });
+
+    it('idempotency: of many identical claims at once exactly one wins, also of takeovers', async (t) => {
+      if (skip()) return t.skip(skip());
+      const store = await openStore(options());
+      const records = store.idempotency;
+      const fresh = await Promise.all(
+        Array.from({ length: 8 }, () => records.claim('race', 'new-key', 'hash-a', 60_000)),
+      );
+      assert.deepEqual(fresh.map((claim) => claim.kind).sort(), [
+        'claimed',
+        ...Array<string>(7).fill('pending'),
+      ]);
+
+      await records.claim('race', 'expired', 'hash-a', 0);
+      const takeovers = await Promise.all(
+        Array.from({ length: 8 }, () => records.claim('race', 'expired', 'hash-a', 60_000)),
+      );
+      assert.deepEqual(
+        takeovers.filter((claim) => claim.kind === 'claimed'),
+        [{ kind: 'claimed', attempt: 2 }],
+      );
       await store.close();
     });
   });

@@ -2,19 +2,43 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { OrderStatus } from './order-status.enum.js';
 
+/**
+ * A ticket is reached two ways: through its order (order → items → wallets → tickets), where the Channel Manager
+ * gave every field, or through a National Express account (`Account.tickets`), which knows only the reference.
+ * The Channel Manager has no lookup by reference and the gateway keeps no copy, so such a ticket carries the
+ * reference as its id, `ticket` as its type and an empty item number, and its `order` is null.
+ */
 @ObjectType({ description: 'One admission ticket, an asset inside a wallet.' })
 export class Ticket {
-  @Field(() => ID, { description: "The vendor's id of this ticket asset." })
+  @Field(() => ID, {
+    description:
+      "The Channel Manager's id of this ticket asset; for a ticket reached through a National Express account, " +
+      'its reference number (the account knows no other id).',
+  })
   id!: string;
 
   @Field({ description: 'The ticket number printed on the ticket and scanned at the gate.' })
   referenceNumber!: string;
 
-  @Field({ description: 'Asset type as the vendor names it, e.g. `ticket`.' })
+  @Field({
+    description:
+      'Asset type as the Channel Manager names it, e.g. `ticket`; `ticket` for a ticket reached through a ' +
+      'National Express account (only tickets are linked to accounts).',
+  })
   type!: string;
 
-  @Field({ description: 'Item number of the admission this ticket grants.' })
+  @Field({
+    description:
+      'Item number of the admission this ticket grants; empty for a ticket reached through a National Express ' +
+      'account, whose order the gateway cannot look up by reference (see `order`).',
+  })
   itemNumber!: string;
+
+  /** The Channel Manager order the ticket came in, when it was reached through that order (for `order`). */
+  orderId?: string;
+
+  /** The National Express account it was listed under, when reached through `Account.tickets` (for `account`). */
+  accountId?: string;
 }
 
 @ObjectType({ description: 'The tickets of one holder, issued together with a wallet pass and a manifest.' })

@@ -61,11 +61,12 @@ export function orderFromSummary(summary: CmOrderSummary): Order {
 
 export function orderFromVendor(order: CmOrder): Order {
   const mapped = orderFromSummary({ ...order, statusMessage: order.statusMessage ?? '' });
-  mapped.items = order.items.map(itemFromVendor);
+  mapped.items = order.items.map((item) => itemFromVendor(item, order.orderId));
   return mapped;
 }
 
-function itemFromVendor(item: CmOrderItem): OrderItem {
+/** `orderId` rides along on every ticket, so `Ticket.order` can find the order it came in. */
+function itemFromVendor(item: CmOrderItem, orderId: string): OrderItem {
   return {
     lineNo: item.lineNo,
     itemNumber: item.itemNumber,
@@ -73,11 +74,11 @@ function itemFromVendor(item: CmOrderItem): OrderItem {
     visitDate: item.visitDate,
     visitTime: item.visitTime,
     isPackage: item.isPackage,
-    wallets: item.wallets.map(walletFromVendor),
+    wallets: item.wallets.map((wallet) => walletFromVendor(wallet, orderId)),
   };
 }
 
-function walletFromVendor(wallet: CmWallet): Wallet {
+function walletFromVendor(wallet: CmWallet, orderId: string): Wallet {
   return {
     id: wallet.walletId,
     seqNo: wallet.seqNo,
@@ -93,6 +94,7 @@ function walletFromVendor(wallet: CmWallet): Wallet {
       referenceNumber: asset.referenceNumber,
       type: asset.type,
       itemNumber: asset.itemNumber,
+      orderId,
     })),
   };
 }
