@@ -96,6 +96,14 @@ export interface VendorHttpOptions {
  */
 export class OutcomeUnknownError extends UpstreamUnavailableError {
   readonly outcomeUnknown = true;
+  constructor(
+    vendor: string,
+    reason: string,
+    /** The vendor's HTTP status when it answered (a 5xx); undefined after a timeout or a dropped connection. */
+    readonly status?: number,
+  ) {
+    super(vendor, reason);
+  }
 }
 
 type Attempt =
@@ -106,6 +114,8 @@ type Attempt =
       reason: string;
       /** For people: `timed out after 5000 ms`. */
       detail: string;
+      /** The HTTP status, when the vendor answered. */
+      status?: number;
       error: Error;
       delayHintMs?: number;
       sent: boolean;
@@ -164,7 +174,7 @@ export class VendorHttp {
       // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
       const safeToRepeat = idempotent || !outcome.sent;
       if (!safeToRepeat) {
-        throw new OutcomeUnknownError(this.options.displayName, outcome.detail);
+        throw new OutcomeUnknownError(this.options.displayName, outcome.detail, outcome.status);
       }
       // The vendor's own "wait" holds back every caller of this vendor, not only this one.
       if (
@@ -300,6 +310,7 @@ export class VendorHttp {
         kind: 'retryable',
         reason: `HTTP ${status}`,
         detail: `HTTP ${status}`,
+        status,
         error: new UpstreamUnavailableError(displayName, `HTTP ${status}`),
         delayHintMs: status === 503 ? parseRetryAfter(header('retry-after')) : undefined,
         sent: true,

@@ -46,7 +46,6 @@ export class SubmitNotCreatedError extends UpstreamUnavailableError {
  * VendorHttp reports a 5xx to a call it may not repeat as an OutcomeUnknownError whose reason is `HTTP <status>`;
  * the message is the only place that status survives (see the README's "Client" section).
  */
-const HTTP_502 = /\(HTTP 502\)\.$/;
 
 /**
  * One typed method per Partner Orders call, through the shared VendorHttp, with OAuth 2.0 client-credentials
@@ -98,7 +97,7 @@ export class PartnerOrdersClient {
         scope,
       );
     } catch (error) {
-      if (error instanceof OutcomeUnknownError && HTTP_502.test(error.message)) {
+      if (error instanceof OutcomeUnknownError && error.status === 502) {
         throw new SubmitNotCreatedError(this.http.vendorName, 'HTTP 502, nothing was created');
       }
       throw error;
