@@ -35,6 +35,28 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0003_webhook_inbox': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table webhook_events (
+          seq bigserial primary key,
+          event_id text not null unique,
+          source text not null,
+          type text not null,
+          subject text not null,
+          subject_id text not null,
+          partner_id text,
+          status text,
+          status_rank integer,
+          occurred_at timestamptz not null,
+          received_at timestamptz not null default now(),
+          payload jsonb not null,
+          superseded boolean not null default false
+        )`.execute(db);
+      await sql`create index webhook_events_subject on webhook_events (subject, subject_id)`.execute(db);
+      await sql`create index webhook_events_partner on webhook_events (partner_id, seq)`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

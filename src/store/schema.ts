@@ -34,10 +34,32 @@ export interface IdempotencyRecordsTable {
   updated_at: Generated<Date>;
 }
 
+/** The webhook inbox: every verified event once, in the order it was stored (`seq`). */
+export interface WebhookEventsTable {
+  /** bigint: drivers hand it over as a string (pg) or a number (PGlite); always compare it as text-cast bigint. */
+  seq: Generated<string>;
+  event_id: string;
+  source: string;
+  type: string;
+  subject: string;
+  subject_id: string;
+  partner_id: string | null;
+  status: string | null;
+  status_rank: number | null;
+  occurred_at: Date;
+  received_at: Generated<Date>;
+  /** JSON text on the way in; parsed JSON on the way out. */
+  payload: string | unknown;
+  superseded: boolean;
+}
+
 export interface StoreSchema {
   partner_links: PartnerLinksTable;
   idempotency_records: IdempotencyRecordsTable;
+  webhook_events: WebhookEventsTable;
 }
+
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
 
 export type PartnerLinkRow = Selectable<PartnerLinksTable>;
 export type IdempotencyRecordRow = Selectable<IdempotencyRecordsTable>;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { IdempotencyStore } from './idempotency.js';
 import { migrationProvider } from './migrations.js';
 import { PartnerLinkStore } from './partner-links.js';
+import { WebhookInbox } from './webhook-inbox.js';
 import { pglitePool } from './pglite-pool.js';
 import type { StoreSchema } from './schema.js';
 
@@ -25,6 +26,14 @@ export interface Store {
   links: PartnerLinkStore;
   /** Records that make retried writes happen once (keyed by the client's idempotency key). */
   idempotency: IdempotencyStore;
+  /** The webhook inbox (and the ticket-order changes the gateway publishes itself). */
+  inbox: WebhookInbox;
+  /**
+   * LISTEN on a channel: `onNotify` runs for every NOTIFY from any process sharing the database. Resolves once
+   * listening; the returned function stops. On a server it holds one dedicated connection (reconnecting after a
+   * loss, with a catch-up call so nothing sent meanwhile is missed); on PGlite it is PGlite's own listener.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -32,10 +41,13 @@ export interface Store {
 export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<StoreSchema>;
   let kind: Store['kind'];
+  let listen: Store['listen'];
   if (options.databaseUrl) {
     kind = 'postgres';
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const databaseUrl = options.databaseUrl;
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+    listen = (channel, onNotify) => listenOnServer(databaseUrl, channel, onNotify);
   } else {
     kind = 'pglite';
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -44,6 +56,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
     });
     db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool: pglitePool(embedded) }) });
+    listen = async (channel, onNotify) => {
+      const stop = await embedded.listen(channel, () => onNotify());
+      return () => stop();
+    };
   }
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
@@ -56,6 +72,55 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     links: new PartnerLinkStore(db),
     idempotency: new IdempotencyStore(db),
+    inbox: new WebhookInbox(db),
+    listen,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A dedicated connection for LISTEN (pooled connections come and go, and a LISTEN belongs to its connection).
+ * After a lost connection it reconnects with backoff and calls `onNotify` once, so readers look again for
+ * anything sent while it was away.
+ */
+async function listenOnServer(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    next.on('error', () => {
+      if (stopped) return;
+      void next.end().catch(() => undefined);
+      setTimeout(() => void reconnect(), 1_000).unref();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pgIdentifier(channel)}`);
+    client = next;
+  };
+  const reconnect = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      await connect();
+      onNotify();
+    } catch {
+      setTimeout(() => void reconnect(), 1_000).unref();
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => undefined);
+  };
+}
+
+function pgIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a plain channel name: ${name}`);
+  return name;
 }

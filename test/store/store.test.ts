@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartnerLinkConflictError } from '../../src/store/partner-links.js';
 import { openStore } from '../../src/store/store.js';
+import { EVENTS_CHANNEL } from '../../src/store/webhook-inbox.js';
+import type { IncomingEvent } from '../../src/store/webhook-inbox.js';
 import type { StoreOptions } from '../../src/store/store.js';
 import { scratchSchema } from '../support/postgres.js';
 import type { ScratchSchema } from '../support/postgres.js';
@@ -170,6 +172,59 @@ function storeContract(name: string, options: () => StoreOptions, skip: () => st
         takeovers.filter((claim) => claim.kind === 'claimed'),
         [{ kind: 'claimed', attempt: 2 }],
       );
+      await store.close();
+    });
+
+    it('keeps each webhook event once, supersedes late ones, and notifies listeners on every process', async (t) => {
+      if (skip()) return t.skip(skip());
+      const store = await openStore(options());
+      const listener = await openStore(options());
+      let heard = 0;
+      // PGlite is one process: its own store hears itself. A server is shared: a second store stands for another
+      // gateway process.
+      const stop = await (store.kind === 'pglite' ? store : listener).listen(EVENTS_CHANNEL, () => heard++);
+      const event = (id: string, status: string, rank: number, at: string): IncomingEvent => ({
+        eventId: id,
+        source: 'partner_portal',
+        type: 'order.updated',
+        subject: 'order',
+        subjectId: 'ord_inbox_1',
+        partnerId: 'ptn_inbox',
+        status,
+        statusRank: rank,
+        occurredAt: new Date(at),
+        payload: { id, status },
+      });
+      const first = await store.inbox.record(event('evt_a', 'PROCESSING', 1, '2026-11-01T10:00:00Z'));
+      assert.deepEqual([first.inserted, first.superseded], [true, false]);
+      const again = await store.inbox.record(event('evt_a', 'PROCESSING', 1, '2026-11-01T10:00:00Z'));
+      assert.deepEqual([again.inserted, again.seq], [false, first.seq]);
+      const newer = await store.inbox.record(event('evt_c', 'SHIPPED', 2, '2026-11-01T12:00:00Z'));
+      const late = await store.inbox.record(event('evt_b', 'PROCESSING', 1, '2026-11-01T11:00:00Z'));
+      assert.deepEqual([late.inserted, late.superseded], [true, true]);
+      const [x, y] = await Promise.all([
+        store.inbox.record(event('evt_d', 'DELIVERED', 3, '2026-11-01T13:00:00Z')),
+        store.inbox.record(event('evt_d', 'DELIVERED', 3, '2026-11-01T13:00:00Z')),
+      ]);
+      assert.deepEqual([x.inserted, y.inserted].sort(), [false, true]);
+      const published = await store.inbox.list({ partnerId: 'ptn_inbox', limit: 10 });
+      assert.deepEqual(
+        published.map((row) => row.event_id),
+        ['evt_a', 'evt_c', 'evt_d'],
+      );
+      assert.deepEqual(
+        (await store.inbox.list({ partnerId: 'ptn_inbox', afterSeq: newer.seq, limit: 10 })).map(
+          (r) => r.event_id,
+        ),
+        ['evt_d'],
+      );
+      assert.equal(await store.inbox.seqOf('evt_c'), newer.seq);
+      // Three published events, three notifications (the duplicate and the superseded one are silent).
+      const deadline = Date.now() + 5_000;
+      while (heard < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(heard, 3);
+      await stop();
+      await listener.close();
       await store.close();
     });
   });
