@@ -54,6 +54,8 @@ export interface GatewayConfig {
   vendors: Partial<VendorEndpoints>;
   /** NFC Tagify's published request budget per minute; the gateway paces itself to it. */
   nfcTagifyRequestsPerMinute: number;
+  /** Secrets PartnerPortal signs its webhooks with (several while one is being rotated). */
+  partnerPortalWebhookSecrets: string[];
   /** A PostgreSQL server for the gateway's own data; embedded PGlite in `dataDir` when unset. */
   databaseUrl: string | undefined;
 }
@@ -172,5 +174,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }),
     nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
     databaseUrl: databaseUrl(env),
+    partnerPortalWebhookSecrets: (env.PARTNERPORTAL_WEBHOOK_SECRET ?? '')
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter((secret) => secret.length > 0),
   };
 }

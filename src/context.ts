@@ -1,4 +1,6 @@
 import type { Caller } from './auth.js';
+import type { EventFeed } from './events/event-feed.js';
+import type { OrderChangePublisher } from './vendors/navipartner/order-commands.js';
 import { ProductCatalogue } from './graph/products/product-catalogue.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -35,6 +37,10 @@ export interface GatewayServices {
   logger: Logger;
   vendors: VendorClients;
   store: Store;
+  /** Puts ticket-order changes made through our mutations into the event inbox. */
+  publishTicketOrder: OrderChangePublisher;
+  /** Wakes subscriptions in this process when any process stores an event. */
+  feed: EventFeed;
 }
 
 /**
@@ -72,7 +78,12 @@ export function createContext(services: GatewayServices, requestId: string, call
     scope,
     logger: services.logger.child({ requestId }),
     store,
-    channelManager: createChannelManagerScope(vendors.channelManager, scope, config.vendorConcurrency),
+    channelManager: createChannelManagerScope(
+      vendors.channelManager,
+      scope,
+      config.vendorConcurrency,
+      services.publishTicketOrder,
+    ),
     // One scope per vendor per operation: products and partners share the same loaders (and so their caches).
     partnerPortal,
     nfcTagify,

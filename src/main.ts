@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
@@ -49,7 +50,16 @@ async function main(): Promise<void> {
   logger.info({ database: store.kind }, 'store ready');
   if (sandboxes.partnerPortal && sandboxes.channelManager) await seedSandboxLinks(store);
 
-  const gateway = await startGateway({ config, logger, vendors, store });
+  // The sandbox sends webhooks like the vendor would: signed with a secret both sides know, to this gateway.
+  const webhookSecrets =
+    config.partnerPortalWebhookSecrets.length > 0 || !sandboxes.partnerPortal
+      ? config.partnerPortalWebhookSecrets
+      : [randomBytes(24).toString('base64url')];
+  const gateway = await startGateway({ config, logger, vendors, store, webhookSecrets });
+  sandboxes.partnerPortal?.configureWebhooks({
+    url: `http://127.0.0.1:${gateway.port}/webhooks/partnerportal`,
+    secrets: webhookSecrets,
+  });
   logger.info({ url: `${gateway.origin}/graphql` }, 'partner-graph listening');
 
   // The banner is for the person at the terminal; the generated key is printed here, never logged.

@@ -17,6 +17,10 @@ import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createContext } from './context.js';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { ErrorCode } from './errors/error-code.js';
+import { EventFeed } from './events/event-feed.js';
+import { partnerPortalWebhookRouter } from './events/partnerportal-webhook.js';
+import { ticketOrderPublisher } from './events/ticket-order-events.js';
+import { EVENTS_CHANNEL } from './store/webhook-inbox.js';
 import { maskError } from './errors/mask-error.js';
 import { buildGraphSchema } from './graph/schema.js';
 import type { Logger } from './logger.js';
@@ -42,6 +46,8 @@ export interface GatewayOptions {
   vendors: VendorEndpoints;
   /** The gateway's own database, opened (and migrated) by the caller, closed by the caller. */
   store: Store;
+  /** Webhook secrets, when not from the configuration (the embedded default makes one for its sandbox). */
+  webhookSecrets?: readonly string[];
   /** Replaces node-fetch for every vendor (the benchmark compares transports). */
   transport?: Transport;
 }
@@ -90,10 +96,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = options.vendors;
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+  const feed = new EventFeed(logger);
+  const stopListening = await options.store.listen(EVENTS_CHANNEL, feed.notify);
   const services: GatewayServices = {
     config,
     logger,
     store: options.store,
+    feed,
+    publishTicketOrder: ticketOrderPublisher(options.store, logger),
     vendors: {
       channelManager: new ChannelManagerClient(
         vendorHttp('channel_manager', 'Channel Manager', channelManager, {
@@ -191,6 +201,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // Vendors call in here: authenticated by signature, not by a client key.
+  app.use(
+    partnerPortalWebhookRouter({
+      secrets: options.webhookSecrets ?? config.partnerPortalWebhookSecrets,
+      inbox: options.store.inbox,
+      logger,
+    }),
+  );
+
   app.use('/graphql', (req: AuthedRequest, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     req.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -254,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     close: async () => {
       await apollo.stop();
+      await stopListening();
       transport.close();
     },
   };

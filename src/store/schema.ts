@@ -49,7 +49,7 @@ export interface WebhookEventsTable {
   occurred_at: Date;
   received_at: Generated<Date>;
   /** JSON text on the way in; parsed JSON on the way out. */
-  payload: string | unknown;
+  payload: unknown;
   superseded: boolean;
 }
 

@@ -14,6 +14,17 @@ export interface OrderOutcome {
   userErrors: UserError[];
 }
 
+/** A change to a ticket order, as subscribers hear of it. `partnerId` is the Channel Manager's, when known. */
+export interface OrderChange {
+  orderId: string;
+  partnerId: string | undefined;
+  status: string;
+}
+export type OrderChangePublisher = (
+  change: OrderChange,
+  type: 'order.created' | 'order.updated',
+) => Promise<void>;
+
 export interface CancelOutcome extends OrderOutcome {
   removed: boolean;
 }
@@ -27,6 +38,8 @@ export class ChannelManagerOrderCommands {
     private readonly client: ChannelManagerClient,
     private readonly loaders: ChannelManagerLoaders,
     private readonly scope: CallScope,
+    /** Tells subscribers about a change the vendor has made; must not throw. */
+    private readonly publish: OrderChangePublisher = () => Promise.resolve(),
   ) {}
 
   /**
@@ -36,28 +49,37 @@ export class ChannelManagerOrderCommands {
    */
   async create(request: CmOrderRequest): Promise<OrderOutcome> {
     try {
-      return this.issued(await this.sendCreate(request));
+      return await this.changed(this.issued(await this.sendCreate(request)), 'order.created');
     } catch (error) {
       if (!(error instanceof ChannelManagerRequestError)) throw error;
       if (error.code === 'DUPLICATE_ORDER') return this.reconcileDuplicate(request, error);
-      return this.rejected(error, 'input');
+      return this.changed(await this.rejected(error, 'input'), 'order.created');
     }
   }
 
   async confirm(orderId: string, paymentReference: string): Promise<OrderOutcome> {
     try {
-      return this.issued(await this.client.confirmOrder(orderId, paymentReference, this.scope));
+      return await this.changed(
+        this.issued(await this.client.confirmOrder(orderId, paymentReference, this.scope)),
+        'order.updated',
+      );
     } catch (error) {
-      if (error instanceof ChannelManagerRequestError) return this.rejected(error);
+      if (error instanceof ChannelManagerRequestError)
+        return this.changed(await this.rejected(error), 'order.updated');
       throw error;
     }
   }
 
   async replace(orderId: string, request: CmOrderRequest): Promise<OrderOutcome> {
     try {
-      return this.issued(await this.client.replaceOrder(orderId, request, this.scope));
+      return await this.changed(
+        this.issued(await this.client.replaceOrder(orderId, request, this.scope)),
+        'order.updated',
+      );
     } catch (error) {
-      if (error instanceof ChannelManagerRequestError) return this.rejected(error, 'input');
+      if (error instanceof ChannelManagerRequestError) {
+        return this.changed(await this.rejected(error, 'input'), 'order.updated');
+      }
       throw error;
     }
   }
@@ -68,10 +90,13 @@ export class ChannelManagerOrderCommands {
       this.loaders.orderById.clear(orderId);
       if (outcome.removed) {
         this.loaders.orderById.prime(orderId, null);
+        await this.publish({ orderId, partnerId: undefined, status: 'REMOVED' }, 'order.updated');
         return { order: null, removed: true, userErrors: [] };
       }
       this.loaders.orderById.prime(orderId, outcome.order);
-      return { order: orderFromVendor(outcome.order), removed: false, userErrors: [] };
+      const order = orderFromVendor(outcome.order);
+      await this.publish({ orderId, partnerId: order.partnerId, status: order.status }, 'order.updated');
+      return { order, removed: false, userErrors: [] };
     } catch (error) {
       if (error instanceof ChannelManagerRequestError) {
         return { order: null, removed: false, userErrors: userErrorsFromVendor(error, 'id') };
@@ -121,6 +146,20 @@ export class ChannelManagerOrderCommands {
       orderId = matches.find((summary) => summary.sellToOrderReference === reference)?.orderId;
     }
     return orderId ? this.loaders.orderById.load(orderId) : null;
+  }
+
+  /** Publishes the order an outcome carries (a write the vendor did); outcomes without one changed nothing. */
+  private async changed<T extends OrderOutcome>(
+    outcome: T,
+    type: 'order.created' | 'order.updated',
+  ): Promise<T> {
+    if (outcome.order) {
+      await this.publish(
+        { orderId: outcome.order.id, partnerId: outcome.order.partnerId, status: outcome.order.status },
+        type,
+      );
+    }
+    return outcome;
   }
 
   /** A written order is the operation's freshest view of it; an order kept in Error also says why. */
