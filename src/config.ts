@@ -54,6 +54,10 @@ export interface GatewayConfig {
   vendors: Partial<VendorEndpoints>;
   /** NFC Tagify's published request budget per minute; the gateway paces itself to it. */
   nfcTagifyRequestsPerMinute: number;
+  /** Serve GraphiQL to browsers at `/graphql`: on by default, off in production unless `GRAPHIQL=true`. */
+  graphiql: boolean;
+  /** Browser origins allowed to open subscriptions besides the gateway's own. */
+  allowedOrigins: string[];
   /** Secrets PartnerPortal signs its webhooks with (several while one is being rotated). */
   partnerPortalWebhookSecrets: string[];
   /** A PostgreSQL server for the gateway's own data; embedded PGlite in `dataDir` when unset. */
@@ -123,6 +127,14 @@ function oauthVendor(env: Env): OAuthVendorEndpoint | undefined {
   };
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
+}
+
 function definedOnly<T extends object>(value: { [K in keyof T]: T[K] | undefined }): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
@@ -174,6 +186,19 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }),
     nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
     databaseUrl: databaseUrl(env),
+    graphiql: flag(env, 'GRAPHIQL', !production),
+    allowedOrigins: (env.GATEWAY_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter((origin) => origin.length > 0)
+      .map((origin) => {
+        if (!/^https?:\/\/[^/]+$/.test(origin)) {
+          throw new ConfigError(
+            `GATEWAY_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com.`,
+          );
+        }
+        return origin;
+      }),
     partnerPortalWebhookSecrets: (env.PARTNERPORTAL_WEBHOOK_SECRET ?? '')
       .split(',')
       .map((secret) => secret.trim())

@@ -57,6 +57,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('turns GraphiQL off in production unless asked, and checks allowed origins', () => {
+    assert.equal(loadConfig({}).graphiql, true);
+    assert.equal(
+      loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'a-long-enough-key-1' }).graphiql,
+      false,
+    );
+    assert.equal(
+      loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'a-long-enough-key-1', GRAPHIQL: 'true' })
+        .graphiql,
+      true,
+    );
+    assert.throws(() => loadConfig({ GRAPHIQL: 'maybe' }), /GRAPHIQL must be true or false/);
+    assert.deepEqual(
+      loadConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://app.example.com/, http://localhost:5173' })
+        .allowedOrigins,
+      ['https://app.example.com', 'http://localhost:5173'],
+    );
+    assert.throws(() => loadConfig({ GATEWAY_ALLOWED_ORIGINS: 'app.example.com' }), /not an origin/);
+  });
+
   it('takes OAuth client credentials for Partner Orders, with the token URL defaulting under the base', () => {
     const config = loadConfig({
       PARTNER_ORDERS_BASE_URL: 'https://po.example/',
