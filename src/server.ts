@@ -18,7 +18,11 @@ import { createContext } from './context.js';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { ErrorCode } from './errors/error-code.js';
 import { EventFeed } from './events/event-feed.js';
+import { graphiqlRouter } from './graphiql/graphiql-router.js';
+import { LiveSubscriptions } from './events/live-subscriptions.js';
+import { originPolicy } from './events/origin-policy.js';
 import { partnerPortalWebhookRouter } from './events/partnerportal-webhook.js';
+import { startSubscriptionServer } from './events/subscription-server.js';
 import { ticketOrderPublisher } from './events/ticket-order-events.js';
 import { EVENTS_CHANNEL } from './store/webhook-inbox.js';
 import { maskError } from './errors/mask-error.js';
@@ -50,6 +54,11 @@ export interface GatewayOptions {
   webhookSecrets?: readonly string[];
   /** Replaces node-fetch for every vendor (the benchmark compares transports). */
   transport?: Transport;
+  /**
+   * Browser origins allowed to open a subscription WebSocket (`https://app.example.com`; `*` for any), besides
+   * the gateway's own (`http://localhost:<port>`, `http://127.0.0.1:<port>`). Default: `GATEWAY_ALLOWED_ORIGINS`.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export interface RunningGateway {
@@ -57,6 +66,8 @@ export interface RunningGateway {
   origin: string;
   port: number;
   metrics: Metrics;
+  /** Subscriptions open in this process (each counted once its starting cursor is fixed). */
+  openSubscriptions(): number;
   close(): Promise<void>;
 }
 
@@ -151,6 +162,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const schema = await buildGraphSchema();
+
+  // Subscriptions: graphql-ws on the same path, one stream per subscription over the shared inbox and feed.
+  const liveSubscriptions = new LiveSubscriptions(options.store.inbox, feed);
+  const subscriptionServer = startSubscriptionServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    services,
+    authenticator,
+    origins: originPolicy({
+      allowed: options.allowedOrigins ?? config.allowedOrigins,
+      host: config.host,
+      port: () => (httpServer.address() as AddressInfo | null)?.port ?? config.port,
+    }),
+    subscriptions: liveSubscriptions,
+    logger,
+  });
+  const drainSubscriptions: ApolloServerPlugin<GatewayContext> = {
+    serverWillStart() {
+      return Promise.resolve({
+        async drainServer() {
+          await subscriptionServer.close();
+        },
+      });
+    },
+  };
 
   const operationMetrics: ApolloServerPlugin<GatewayContext> = {
     requestDidStart() {
@@ -169,7 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema: await buildGraphSchema(),
+    schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -187,6 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainSubscriptions,
       ApolloServerPluginLandingPageDisabled(),
       operationMetrics,
     ],
@@ -207,6 +246,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       secrets: options.webhookSecrets ?? config.partnerPortalWebhookSecrets,
       inbox: options.store.inbox,
       logger,
+    }),
+  );
+
+  // Browsers opening /graphql get GraphiQL, from our own dependencies (the page is public; its requests carry a key).
+  app.use(
+    graphiqlRouter({
+      enabled: config.graphiql,
+      apiKeyForPrefill: config.generatedApiKey ? config.apiKeys[0] : undefined,
     }),
   );
 
@@ -271,8 +318,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     origin: `http://${host}:${port}`,
     port,
     metrics,
+    openSubscriptions: () => liveSubscriptions.size,
     close: async () => {
       await apollo.stop();
+      // Already closed by the drain, unless Apollo never got that far.
+      await subscriptionServer.close();
       await stopListening();
       transport.close();
     },

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import type { PubSub } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { TicketAccountResolver } from './accounts/ticket-account.resolver.js';
 import { CardOrderLineResolver, CardOrderResolver } from './card-orders/card-order.resolver.js';
@@ -10,6 +11,7 @@ import {
   OrderRelationsResolver,
   TicketRelationsResolver,
 } from './orders/order-relations.resolver.js';
+import { EventResolver, OrderEventResolver, PartnerEventResolver } from './events/event.resolver.js';
 import { OrderResolver } from './orders/order.resolver.js';
 import { ProductResolver } from './products/product.resolver.js';
 import { PartnerResolver } from './partners/partner.resolver.js';
@@ -27,6 +29,9 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
       TicketAccountResolver,
       CardOrderResolver,
       CardOrderLineResolver,
+      EventResolver,
+      OrderEventResolver,
+      PartnerEventResolver,
       OrderResolver,
       OrderRelationsResolver,
       OrderItemRelationsResolver,
@@ -40,6 +45,7 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     emitSchemaFile: false,
+    pubSub: NO_TOPICS,
   });
   // type-graphql has no place to describe the root types; GraphiQL and codegen users read these too.
   for (const [type, description] of ROOT_DESCRIPTIONS) {
@@ -49,9 +55,26 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
+/**
+ * type-graphql wants a PubSub as soon as the schema has subscriptions, even though ours bring their own
+ * `subscribe` (the event inbox, shared by every process through PostgreSQL). Topics are never used.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('Subscriptions read the event inbox; there are no in-process topics.');
+  },
+  subscribe() {
+    throw new Error('Subscriptions read the event inbox; there are no in-process topics.');
+  },
+};
+
 const ROOT_DESCRIPTIONS = [
   ['Query', 'Reads across the partner vendors: ticket orders (Channel Manager) and more as vendors join.'],
   ['Mutation', 'Writes to the partner vendors. Every mutation answers a payload with `userErrors`.'],
+  [
+    'Subscription',
+    'Live changes over graphql-ws on /graphql (authenticated in `connection_init`), resumable with `after`.',
+  ],
 ] as const;
 
 /** The committed SDL: sorted so that moving code around does not show up as a schema change. */

@@ -70,6 +70,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** An already open store (restart tests); the stack then leaves it open on close. */
   store?: Store;
+  /** Browser origins allowed to open subscription WebSockets (`GatewayOptions.allowedOrigins`). */
+  allowedOrigins?: readonly string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
@@ -119,6 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     logger: createLogger('debug', sink),
     vendors: endpoints,
     store,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.wrapTransport ? { transport: options.wrapTransport(createNodeFetchTransport()) } : {}),
   });
   const graphqlUrl = `${gateway.origin}/graphql`;
