@@ -1,46 +1,19 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startMain, stopMain } from './support/main-process.js';
+import type { StartedMain } from './support/main-process.js';
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  key: string;
-  output: () => string;
-}
+type Started = StartedMain & { key: string };
 
-/** `npm start` as a newcomer runs it (built code, nothing configured), on a free port and a scratch data dir. */
 async function start(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!/API key: +\S+/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`main did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const url = /GraphQL: +(\S+)/.exec(output)?.[1] ?? '';
-  const key = /API key: +(\S+)/.exec(output)?.[1] ?? '';
-  return { child, url, key, output: () => output };
+  const started = await startMain({ DATA_DIR: dataDir });
+  return { ...started, key: started.generatedKey ?? '' };
 }
 
-async function stop(started: Started): Promise<number | null> {
-  started.child.kill('SIGTERM');
-  const [code] = (await Promise.race([
-    once(started.child, 'exit'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('no exit within 10 s of SIGTERM')), 10_000)),
-  ])) as [number | null];
-  return code;
-}
+const stop = stopMain;
 
 async function gql(
   started: Started,
@@ -77,6 +50,35 @@ describe('npm start with nothing configured', () => {
       },
     )) as { data: { createOrder: { order: { id: string; status: string } } } };
     assert.equal(created.data.createOrder.order.status, 'DRAFT');
+    // The PartnerPortal sandbox signs and delivers its webhooks to this gateway: the change shows up as an event.
+    const portal = (await gql(
+      first,
+      `mutation ($input: PortalOrderInput!) { createPortalOrder(input: $input) { portalOrder { id } userErrors { code } } }`,
+      {
+        input: {
+          partnerId: 'ptn_01JSEED0000000000000000001',
+          externalReference: 'RESTART-PO-1',
+          lines: [{ productId: 'prd_01JSEED0000000000000000001', quantity: 1 }],
+        },
+      },
+    )) as { data: { createPortalOrder: { portalOrder: { id: string } } } };
+    const portalOrderId = portal.data.createPortalOrder.portalOrder.id;
+    const deadline = Date.now() + 10_000;
+    let seen: { type: string; orderId?: string }[] = [];
+    while (!seen.some((event) => event.orderId === portalOrderId) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const events = (await gql(
+        first,
+        '{ events(first: 100) { nodes { type ... on OrderEvent { orderId } } } }',
+      )) as {
+        data: { events: { nodes: { type: string; orderId?: string }[] } };
+      };
+      seen = events.data.events.nodes;
+    }
+    assert.ok(
+      seen.some((event) => event.type === 'order.created' && event.orderId === portalOrderId),
+      JSON.stringify(seen),
+    );
     assert.equal(await stop(first), 0);
 
     const second = await start(dataDir);

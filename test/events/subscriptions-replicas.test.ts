@@ -1,6 +1,11 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openStore } from '../../src/store/store.js';
+import { startMain, stopMain } from '../support/main-process.js';
+import type { StartedMain } from '../support/main-process.js';
 import type { Store } from '../../src/store/store.js';
 import { eventually, testWsClient, wsUrl } from '../support/graphql-ws-client.js';
 import type { TestWsClient } from '../support/graphql-ws-client.js';
@@ -148,5 +153,57 @@ describe('subscriptions across gateway replicas on one PostgreSQL server', () =>
         },
       },
     });
+  });
+});
+
+describe('subscriptions across two gateway processes on one PostgreSQL server', () => {
+  let server: ScratchSchema | undefined;
+  let skip: string | undefined;
+  const processes: StartedMain[] = [];
+  const dirs: string[] = [];
+  let client: TestWsClient | undefined;
+
+  before(async () => {
+    const scratch = await scratchSchema();
+    if ('skip' in scratch) {
+      skip = scratch.skip;
+      return;
+    }
+    server = scratch;
+    for (let i = 0; i < 2; i += 1) {
+      const dir = mkdtempSync(join(tmpdir(), 'replica-process-'));
+      dirs.push(dir);
+      processes.push(
+        await startMain({
+          DATABASE_URL: server.url,
+          DATA_DIR: dir,
+          GATEWAY_API_KEYS: TEST_API_KEY,
+          PARTNERPORTAL_WEBHOOK_SECRET: SECRET,
+        }),
+      );
+    }
+  });
+  after(async () => {
+    await client?.close();
+    for (const started of processes) assert.equal(await stopMain(started), 0);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await server?.drop();
+  });
+
+  it('delivers a webhook received by process A to a subscriber connected to process B', async (t) => {
+    if (skip) return t.skip(skip);
+    const [a, b] = processes as [StartedMain, StartedMain];
+    const event = (id: string, status: string) =>
+      portalOrderEvent({ id, orderId: 'ord_process_1', status, partnerId: 'ptn_process' });
+    // A first event fixes a cursor, so the subscription misses nothing however long its handshake takes.
+    assert.equal(await deliverWebhook(a.origin, SECRET, event('evt_proc_0', 'pending')), 200);
+    client = testWsClient(wsUrl(b.origin), { apiKey: TEST_API_KEY });
+    const onB = client.subscribe<OrderUpdated>(
+      `subscription ($after: String) { orderUpdated(partnerId: "ptn_process", after: $after) { id status } }`,
+      { after: 'evt_proc_0' },
+    );
+    assert.equal(await deliverWebhook(a.origin, SECRET, event('evt_proc_1', 'processing')), 200);
+    const [result] = await onB.take(1, 10_000);
+    assert.deepEqual(result, { data: { orderUpdated: { id: 'evt_proc_1', status: 'PROCESSING' } } });
   });
 });
