@@ -7,6 +7,7 @@ import {
   productFromNfcTagify,
 } from '../../vendors/nfctagify/mappers.js';
 import { pageSize } from '../common/connection.js';
+import { offsetConnection } from '../common/offset-cursor.js';
 import type { Connection } from '../common/connection.js';
 import { validateInput } from '../common/validate-input.js';
 import { Product } from '../products/product.type.js';
@@ -55,21 +56,14 @@ export class CardOrderResolver {
     const print = fingerprint(query);
     const offset = offsetAfter(after, print);
     const { orders, total } = await ctx.nfcTagify.orderRange(query, offset, size);
-    const edges = orders.map((order, index) => ({
-      cursor: encodeCardOrderCursor(print, offset + index),
-      node: cardOrderFromNfcTagify(order),
-    }));
-    return {
-      nodes: edges.map((edge) => edge.node),
-      edges,
-      pageInfo: {
-        hasNextPage: offset + size < total,
-        hasPreviousPage: offset > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-      totalCount: total,
-    };
+    return offsetConnection(
+      orders,
+      offset,
+      size,
+      total,
+      (position) => encodeCardOrderCursor(print, position),
+      cardOrderFromNfcTagify,
+    );
   }
 
   @FieldResolver(() => Product, {
