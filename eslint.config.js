@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'data/**', 'node_modules/**', 'test-artifacts/**', 'scripts/**', 'eslint.config.js'],
+    ignores: [
+      'dist/**',
+      'data/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'scripts/**',
+      'eslint.config.js',
+      'src/client/generated/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

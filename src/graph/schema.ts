@@ -1,7 +1,9 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { lexicographicSortSchema, parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
 import type { PubSub } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { TicketAccountResolver } from './accounts/ticket-account.resolver.js';
@@ -17,10 +19,16 @@ import { ProductResolver } from './products/product.resolver.js';
 import { PartnerResolver } from './partners/partner.resolver.js';
 import { PortalOrderLineResolver, PortalOrderResolver } from './portal-orders/portal-order.resolver.js';
 import { SubscriptionOrderResolver } from './subscription-orders/subscription-order.resolver.js';
+import { referenceResolvers } from './federation/reference-resolvers.js';
 
 /**
- * The whole graph. Validation is not left to type-graphql: mutations validate their inputs themselves so broken
- * rules come back as `userErrors` naming the field, instead of a top-level error.
+ * The whole graph, as an Apollo Federation 2 subgraph. Validation is not left to type-graphql: mutations validate
+ * their inputs themselves so broken rules come back as `userErrors` naming the field, instead of a top-level
+ * error.
+ *
+ * type-graphql builds the schema and its resolvers; `@apollo/subgraph` rebuilds it from the printed SDL (with the
+ * `@key`s) plus the same resolvers and the entities' reference resolvers, adding `_service` and `_entities`. The
+ * result serves HTTP and graphql-ws alike: subscriptions keep their `subscribe`.
  */
 export async function buildGraphSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -52,8 +60,24 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
     const root = schema.getType(type);
     if (root) root.description = description;
   }
-  return schema;
+  const resolvers = createResolversMap(schema) as SubgraphResolvers;
+  for (const [type, reference] of Object.entries(referenceResolvers)) {
+    resolvers[type] = { ...resolvers[type], ...reference } as SubgraphResolvers[string];
+  }
+  return buildSubgraphSchema({
+    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(lexicographicSortSchema(schema))}`),
+    resolvers,
+  });
 }
+
+/** Resolvers as `buildSubgraphSchema` takes them. */
+type SubgraphResolvers = NonNullable<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
+>;
+
+/** The Federation 2 spec this subgraph is written against, as `@apollo/subgraph` expects it. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
 /**
  * type-graphql wants a PubSub as soon as the schema has subscriptions, even though ours bring their own
@@ -77,7 +101,10 @@ const ROOT_DESCRIPTIONS = [
   ],
 ] as const;
 
-/** The committed SDL: sorted so that moving code around does not show up as a schema change. */
+/**
+ * The committed SDL, as a router composes it (`_service { sdl }`: `@link`, `@key`s, no federation plumbing):
+ * sorted so that moving code around does not show up as a schema change.
+ */
 export function printGraphSchema(schema: GraphQLSchema): string {
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+  return `${printSubgraphSchema(lexicographicSortSchema(schema))}\n`;
 }

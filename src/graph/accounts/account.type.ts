@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ACCOUNT_STATUS_HELP } from './account-status.enum.js';
 
 /**
@@ -8,6 +8,7 @@ import { ACCOUNT_STATUS_HELP } from './account-status.enum.js';
 @ObjectType({
   description: 'A National Express customer account, leading to the tickets linked to it.',
 })
+@Directive('@key(fields: "id")')
 export class Account {
   @Field(() => ID, { description: "National Express's account id (`NXA-` and six digits)." })
   id!: string;

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { CardOrderStatus } from './card-order-status.enum.js';
 import { Shipping } from './shipping.type.js';
@@ -29,6 +29,7 @@ export class CardOrderLine {
 }
 
 @ObjectType({ description: 'An order of NFC cards (or stickers, fobs, wristbands) placed with NFC Tagify.' })
+@Directive('@key(fields: "id")')
 export class CardOrder {
   @Field(() => ID, { description: "NFC Tagify's order id (`ord_…`)." })
   id!: string;

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { OrderStatus } from './order-status.enum.js';
 
@@ -105,6 +105,7 @@ export class OrderItem {
 @ObjectType({
   description: 'A ticket order at the Channel Manager, from submission to issued wallets and tickets.',
 })
+@Directive('@key(fields: "id")')
 export class Order {
   @Field(() => ID, { description: "The Channel Manager's orderId." })
   id!: string;

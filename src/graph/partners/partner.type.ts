@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({
   description: "Which other vendors' ids belong to a partner (kept by the gateway, not a vendor).",
@@ -20,6 +20,7 @@ export class PartnerLinks {
   description:
     'A partner (reseller, travel agent, school…) at PartnerPortal, leading to its ticket orders and portal orders.',
 })
+@Directive('@key(fields: "id")')
 export class Partner {
   @Field(() => ID, { description: "PartnerPortal's partner id (`ptn_…`)." })
   id!: string;

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { PortalOrderStatus } from './portal-order-status.enum.js';
 
@@ -28,6 +28,7 @@ export class PortalOrderLine {
 @ObjectType({
   description: 'An order pushed to PartnerPortal for a partner, tracked through its fulfilment.',
 })
+@Directive('@key(fields: "id")')
 export class PortalOrder {
   @Field(() => ID, { description: "PartnerPortal's order id (`ord_…`)." })
   id!: string;

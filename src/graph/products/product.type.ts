@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { Vendor } from '../common/vendor.enum.js';
 
@@ -6,6 +6,7 @@ import { Vendor } from '../common/vendor.enum.js';
 @ObjectType({
   description: "A product in a vendor's catalogue (PartnerPortal tickets and goods, NFC Tagify cards).",
 })
+@Directive('@key(fields: "id")')
 export class Product {
   @Field(() => ID, { description: "The vendor's product id (PartnerPortal `prd_…`, NFC Tagify `prod_…`)." })
   id!: string;
