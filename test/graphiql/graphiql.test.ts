@@ -221,3 +221,86 @@ describe(
     });
   },
 );
+
+describe(
+  'GraphiQL served by the gateway itself, with a live subscription',
+  {
+    skip: existsSync(CHROMIUM)
+      ? false
+      : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`,
+    timeout: 120_000,
+  },
+  () => {
+    let stack: TestStack;
+    let browser: Browser;
+    let page: Page;
+    const requests: string[] = [];
+
+    before(async () => {
+      stack = await startStack({ seed: true });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--headless=new',
+        ],
+      });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(`${stack.graphqlUrl}`);
+      await page.waitForSelector('.graphiql-query-editor .CodeMirror');
+    });
+    after(async () => {
+      await browser?.close();
+      await stack?.close();
+    });
+
+    it('receives an orderUpdated event over graphql-ws for an order created meanwhile', async () => {
+      // Keys were configured (not generated), so the page offers an empty template: fill it as a user would.
+      const editors = await editorValues(page, '.graphiql-editor-tool .CodeMirror');
+      const headersIndex = editors.findIndex((value) => value.includes('Authorization'));
+      assert.ok(
+        headersIndex >= 0,
+        `a headers editor with an Authorization template: ${JSON.stringify(editors)}`,
+      );
+      await page.evaluate(
+        `document.querySelectorAll('.graphiql-editor-tool .CodeMirror')[${headersIndex}].CodeMirror.setValue(${JSON.stringify(
+          JSON.stringify({ Authorization: `Bearer ${TEST_API_KEY}` }),
+        )})`,
+      );
+      const received = runOperation(
+        page,
+        'subscription { orderUpdated { id type vendor } }',
+        'order.created',
+      );
+      // Give the socket a moment to subscribe, then change a ticket order through the API.
+      const deadline = Date.now() + 10_000;
+      while (stack.gateway.openSubscriptions() < 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const created = await stack.gql<{ createOrder: { userErrors: unknown[] } }>(
+        `mutation ($input: OrderInput!) { createOrder(input: $input) { userErrors { code } } }`,
+        {
+          input: {
+            partnerId: '21e8c1d2-3f4a-4c5b-9e6d-7f8a9b0c1d2e',
+            sellToOrderReference: 'GRAPHIQL-SUB-1',
+            items: [{ itemNumber: '31001', visitDate: daysFromNow(30), visitTime: '10:30:00', quantity: 1 }],
+          },
+        },
+      );
+      assert.deepEqual(created.body.data?.createOrder.userErrors, []);
+      const result = await received;
+      assert.match(result, /"type": "order.created"/);
+      assert.match(result, /"vendor": "CHANNEL_MANAGER"/);
+      const outside = requests.filter(
+        (url) => !url.startsWith(`${stack.origin}/`) && !url.startsWith('data:'),
+      );
+      assert.deepEqual(outside, []);
+    });
+  },
+);
