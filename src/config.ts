@@ -56,6 +56,8 @@ export interface GatewayConfig {
   nfcTagifyRequestsPerMinute: number;
   /** Serve GraphiQL to browsers at `/graphql`: on by default, off in production unless `GRAPHIQL=true`. */
   graphiql: boolean;
+  /** Answer introspection queries: on by default, off in production unless `GRAPHQL_INTROSPECTION=true`. */
+  introspection: boolean;
   /** Browser origins allowed to open subscriptions besides the gateway's own. */
   allowedOrigins: string[];
   /** Secrets PartnerPortal signs its webhooks with (several while one is being rotated). */
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
     databaseUrl: databaseUrl(env),
     graphiql: flag(env, 'GRAPHIQL', !production),
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION', !production),
     allowedOrigins: (env.GATEWAY_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim().replace(/\/+$/, ''))

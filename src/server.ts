@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
@@ -26,6 +27,7 @@ import { startSubscriptionServer } from './events/subscription-server.js';
 import { ticketOrderPublisher } from './events/ticket-order-events.js';
 import { EVENTS_CHANNEL } from './store/webhook-inbox.js';
 import { maskError } from './errors/mask-error.js';
+import { PARSE_MAX_TOKENS, operationLimitRules } from './graph/limits.js';
 import { buildGraphSchema } from './graph/schema.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -72,12 +74,20 @@ export interface RunningGateway {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
+/** graphql-js's "Did you mean …" hint: in production it would spell out the schema to someone guessing at it. */
+const FIELD_SUGGESTION = / ?Did you mean .+\?$/;
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 type AuthedRequest = Request & { caller?: Caller; requestId?: string };
 
 function graphqlError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+function withoutSuggestion(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return FIELD_SUGGESTION.test(formatted.message)
+    ? { ...formatted, message: formatted.message.replace(FIELD_SUGGESTION, '') }
+    : formatted;
 }
 
 /** Builds the HTTP server with /graphql, /healthz and /metrics, and starts listening. */
@@ -208,13 +218,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: true,
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationRules: operationLimitRules(),
+    parseOptions: { maxTokens: PARSE_MAX_TOKENS },
     // main.ts owns shutdown (gateway, store, sandboxes in order); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
-      maskError(formatted, error, {
+      maskError(config.production ? withoutSuggestion(formatted) : formatted, error, {
         requestId: requestScope.getStore()?.requestId,
         includeStack: false,
         onMasked: (original) =>

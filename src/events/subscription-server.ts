@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { ExecutionArgs, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { getOperationAST, GraphQLError, parse, validate } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ApiKeyAuthenticator, Caller } from '../auth.js';
@@ -9,6 +16,7 @@ import { createContext } from '../context.js';
 import type { GatewayServices } from '../context.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { maskError } from '../errors/mask-error.js';
+import { PARSE_MAX_TOKENS, operationLimitRules } from '../graph/limits.js';
 import type { SubscriptionContext } from '../graph/events/event-context.js';
 import type { Logger } from '../logger.js';
 import type { LiveSubscriptions } from './live-subscriptions.js';
@@ -65,6 +73,12 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { logger, schema, services, subscriptions } = options;
+  // The same limits as over HTTP (Apollo's `validationRules`, `introspection`, `parseOptions`).
+  const rules = [
+    ...specifiedRules,
+    ...operationLimitRules(),
+    ...(services.config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: options.path,
@@ -107,11 +121,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         ctx.extra.operations?.set(id, requestId);
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: PARSE_MAX_TOKENS });
         } catch (error) {
           return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         if (!getOperationAST(document, payload.operationName)) {
           return [
