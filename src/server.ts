@@ -11,7 +11,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { GraphQLFormattedError } from 'graphql';
 import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
@@ -74,20 +73,12 @@ export interface RunningGateway {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
-/** graphql-js's "Did you mean …" hint: in production it would spell out the schema to someone guessing at it. */
-const FIELD_SUGGESTION = / ?Did you mean .+\?$/;
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 type AuthedRequest = Request & { caller?: Caller; requestId?: string };
 
 function graphqlError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
-
-function withoutSuggestion(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  return FIELD_SUGGESTION.test(formatted.message)
-    ? { ...formatted, message: formatted.message.replace(FIELD_SUGGESTION, '') }
-    : formatted;
 }
 
 /** Builds the HTTP server with /graphql, /healthz and /metrics, and starts listening. */
@@ -226,7 +217,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // main.ts owns shutdown (gateway, store, sandboxes in order); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
-      maskError(config.production ? withoutSuggestion(formatted) : formatted, error, {
+      maskError(formatted, error, {
+        hideSuggestions: config.production,
         requestId: requestScope.getStore()?.requestId,
         includeStack: false,
         onMasked: (original) =>

@@ -184,4 +184,16 @@ describe('in production', () => {
     const suggested = await development.gql('{ partnr(id: "1") { id } }');
     assert.match(suggested.body.errors?.[0]?.message ?? '', /Did you mean "partner/);
   });
+
+  it('name no field in its suggestions over graphql-ws either', async () => {
+    const ws = testWsClient(wsUrl(production.origin), { apiKey: TEST_API_KEY });
+    try {
+      const { error } = await ws.subscribe('subscription { orderUpdatd { id } }').ended;
+      const text = JSON.stringify(error);
+      assert.match(text, /Cannot query field/);
+      assert.doesNotMatch(text, /Did you mean/);
+    } finally {
+      await ws.close();
+    }
+  });
 });

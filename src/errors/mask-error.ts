@@ -15,7 +15,12 @@ const REQUEST_ERROR_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** graphql-js's "Did you mean …" hint: in production it would spell out the schema to someone guessing at it. */
+const FIELD_SUGGESTION = / ?Did you mean .+\?$/;
+
 export interface MaskContext {
+  /** Production: drop graphql-js's field suggestions from messages. */
+  hideSuggestions?: boolean;
   /** Called with every error that is replaced, so it lands in the log with the request id. */
   onMasked(error: unknown): void;
   requestId?: string;
@@ -32,6 +37,10 @@ export function maskError(
   error: unknown,
   ctx: MaskContext,
 ): GraphQLFormattedError {
+  if (ctx.hideSuggestions && FIELD_SUGGESTION.test(formatted.message)) {
+    const message = formatted.message.replace(FIELD_SUGGESTION, '');
+    return maskError({ ...formatted, message }, error, { ...ctx, hideSuggestions: false });
+  }
   const original = unwrapResolverError(error);
   if (original instanceof GatewayError) return stripStack(formatted);
   if (original instanceof ArgumentValidationError) {

@@ -96,6 +96,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const mask = (error: GraphQLError, requestId: string | undefined): GraphQLFormattedError =>
     maskError(error.toJSON(), error, {
       ...(requestId ? { requestId } : {}),
+      hideSuggestions: services.config.production,
       includeStack: false,
       onMasked: (original) => logger.error({ err: original, requestId }, 'unexpected error masked'),
     });
