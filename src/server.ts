@@ -108,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = options.vendors;
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-  const feed = new EventFeed(logger);
+  const feed = new EventFeed();
   const stopListening = await options.store.listen(EVENTS_CHANNEL, feed.notify);
   const services: GatewayServices = {
     config,

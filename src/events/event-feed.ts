@@ -1,5 +1,3 @@
-import type { Logger } from '../logger.js';
-
 /** Wakes a reader when something may have been added to the inbox. */
 export interface Wakeup {
   /** Resolves at the first notification since the previous call (at once if one came in between). */
@@ -14,8 +12,6 @@ export interface Wakeup {
  */
 export class EventFeed {
   private readonly waiters = new Set<{ pending: boolean; wake?: () => void }>();
-
-  constructor(private readonly logger: Logger) {}
 
   /** Called by the store's LISTEN for every notification on the events channel. */
   notify = (): void => {
@@ -50,10 +46,5 @@ export class EventFeed {
         this.waiters.delete(waiter);
       },
     };
-  }
-
-  get subscribers(): number {
-    this.logger.trace({ subscribers: this.waiters.size }, 'event feed');
-    return this.waiters.size;
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingEvent } from '../store/webhook-inbox.js';
+import { isRecord } from '../vendors/json-shape.js';
 
 /** PartnerPortal's fulfilment statuses in their only direction of travel; cancelled ends any of them. */
 const STATUS_RANK: Record<string, number> = {
@@ -10,10 +11,6 @@ const STATUS_RANK: Record<string, number> = {
 };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A verified PartnerPortal webhook body (`{ id, type, created_at, data }`, as the document shows it) in the

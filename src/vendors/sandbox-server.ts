@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -171,4 +171,14 @@ export function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const type = value.split(';')[0]?.trim().toLowerCase() ?? '';
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * The vendor's key check: both sides hashed, then compared with `timingSafeEqual`. Digests have equal length
+ * whatever the caller sends, so the comparison never throws and leaks neither the key nor its length.
+ */
+export function keyMatcher(expectedKey: string): (presented: string) => boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  const expected = digest(expectedKey);
+  return (presented) => timingSafeEqual(digest(presented), expected);
 }

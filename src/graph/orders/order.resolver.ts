@@ -36,9 +36,16 @@ export async function ticketOrdersOfPartner(
     partnerId,
     query: listQueryFromFilter(filter),
   });
-  const sorted = [...summaries].sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
-  return pageOfList(sorted, sortKey, orderFromSummary, first, after, (cursor, item) =>
-    sortKey(item) < cursor ? -1 : 1,
+  // Keys once per order, not once per comparison: a partner may have thousands of orders.
+  const keyed = summaries.map((summary) => ({ key: sortKey(summary), summary }));
+  keyed.sort((a, b) => (a.key < b.key ? 1 : -1));
+  return pageOfList(
+    keyed,
+    (entry) => entry.key,
+    (entry) => orderFromSummary(entry.summary),
+    first,
+    after,
+    (cursor, entry) => (entry.key < cursor ? -1 : 1),
   );
 }
 

@@ -16,6 +16,7 @@ import type {
   NePagination,
   NeTicketLink,
 } from './contract.js';
+import { isRecord } from '../json-shape.js';
 
 /**
  * An answer of National Express about the request we sent: 100400 (with its field messages), 100404, or 100403
@@ -256,10 +257,6 @@ export class NationalExpressClient {
         throw new UpstreamBadResponseError(vendor, `unknown code ${String(body.code)}`);
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Enough of the envelope to decide on: a numeric code, a message and the Meta block. */

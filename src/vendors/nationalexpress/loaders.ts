@@ -4,6 +4,7 @@ import type { CallScope } from '../http.js';
 import type { NationalExpressClient, NePage } from './client.js';
 import { NE_MAX_PAGE_SIZE, NE_MAX_TICKET_REFERENCES, NE_TICKET_REFERENCE_PATTERN } from './contract.js';
 import type { NeAccount, NeListAccountsQuery, NeTicketLink } from './contract.js';
+import { planVendorPages } from '../paging.js';
 
 /** The filters of `GET /accounts` without the page parameters: what a walk over the pages keeps constant. */
 export type NeAccountFilterQuery = Omit<NeListAccountsQuery, 'page' | 'pageSize' | 'ticketReferences'>;
@@ -130,15 +131,8 @@ export interface PagePlan {
  * the total.
  */
 export function planPages(offset: number, count: number): PagePlan {
-  if (count === 0) return { pageSize: 1, pages: [1], skip: 0 };
-  const last = offset + count - 1;
-  for (let pageSize = count; pageSize <= NE_MAX_PAGE_SIZE; pageSize++) {
-    const page = Math.floor(offset / pageSize);
-    if (Math.floor(last / pageSize) === page)
-      return { pageSize, pages: [page + 1], skip: offset - page * pageSize };
-  }
-  const page = Math.floor(offset / count);
-  return { pageSize: count, pages: [page + 1, page + 2], skip: offset - page * count };
+  const { size, ...plan } = planVendorPages(offset, count, NE_MAX_PAGE_SIZE);
+  return { pageSize: size, ...plan };
 }
 
 /** Items [offset, offset + count) of a paged list, read through `load`, and the list's total. */

@@ -6,7 +6,7 @@
  */
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   NE_ACCOUNT_STATUSES,
   NE_API_VERSION,
@@ -49,6 +49,7 @@ import {
   createRequestCounter,
   fixedWindowRateLimit,
   jsonBody,
+  keyMatcher,
   listenOnLoopback,
   saveBeforeReply,
 } from '../sandbox-server.js';
@@ -235,12 +236,11 @@ function buildApp(
 
   app.use(rateLimiter(ctx, config.requestsPerMinute));
 
-  // Digests have equal length whatever the caller sends, so timingSafeEqual never throws and leaks no length.
   // Applies to unknown routes too: without a token, a caller learns nothing about which paths exist.
-  const expectedDigest = sha256(config.apiKey);
+  const keyMatches = keyMatcher(config.apiKey);
   app.use((req, res, next) => {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.get('authorization') ?? '');
-    if (!match || !timingSafeEqual(sha256(match[1] ?? ''), expectedDigest)) {
+    if (!match || !keyMatches(match[1] ?? '')) {
       res.set('www-authenticate', 'Bearer');
       sendError(ctx, res, NE_CODE.AUTHENTICATION_ERROR, 'Invalid or missing bearer token');
       return;
@@ -867,8 +867,4 @@ function compare(a: string, b: string): number {
 /** `YYYY-MM-DDTHH:MM:SSZ`: UTC, whole seconds. */
 function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }

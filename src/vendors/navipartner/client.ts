@@ -9,6 +9,7 @@ import type {
   CmOrderRequest,
   CmOrderSummary,
 } from './contract.js';
+import { isRecord } from '../json-shape.js';
 
 /**
  * A 4xx answer of the Channel Manager that is about the request (not about our credentials). Carries the parsed
@@ -142,10 +143,6 @@ export class ChannelManagerClient {
       typeof error?.orderId === 'string' ? error.orderId : undefined,
     );
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Enough of the shape to map safely; the mappers tolerate missing optionals. */

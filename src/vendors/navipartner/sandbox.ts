@@ -6,7 +6,7 @@
  */
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CM_API_KEY_HEADER, CM_ORDER_STATUSES } from './contract.js';
 import type {
   CmAsset,
@@ -23,7 +23,13 @@ import type {
 } from './contract.js';
 import { CHANNEL_MANAGER_CATALOGUE, findCatalogueItem } from './sandbox-catalogue.js';
 import type { SandboxCatalogueItem } from './sandbox-catalogue.js';
-import { createRequestCounter, jsonBody, listenOnLoopback, saveBeforeReply } from '../sandbox-server.js';
+import {
+  createRequestCounter,
+  jsonBody,
+  keyMatcher,
+  listenOnLoopback,
+  saveBeforeReply,
+} from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 
@@ -169,7 +175,7 @@ function buildApp(
   app.set('etag', false);
   app.use(...before);
 
-  const expectedKeyDigest = sha256(scope.apiKey);
+  const keyMatches = keyMatcher(scope.apiKey);
 
   const inScope: RequestHandler = (req, res, next) => {
     if (
@@ -183,14 +189,13 @@ function buildApp(
     next();
   };
 
-  // Digests have equal length whatever the caller sends, so timingSafeEqual never throws and leaks no length.
   const authenticated: RequestHandler = (req, res, next) => {
     const presented = req.get(CM_API_KEY_HEADER);
     if (presented === undefined || presented === '') {
       sendError(res, 'UNAUTHORIZED', `Missing ${CM_API_KEY_HEADER} header`);
       return;
     }
-    if (!timingSafeEqual(sha256(presented), expectedKeyDigest)) {
+    if (!keyMatches(presented)) {
       sendError(res, 'UNAUTHORIZED', 'Invalid API key');
       return;
     }
@@ -1092,8 +1097,4 @@ function isoSeconds(date: Date): string {
 
 function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }

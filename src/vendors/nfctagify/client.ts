@@ -12,6 +12,7 @@ import type {
   NtPaginationMeta,
   NtProduct,
 } from './contract.js';
+import { isRecord } from '../json-shape.js';
 
 /**
  * A 4xx answer of NFC Tagify about a request we sent (not about our credentials, not a rate limit: those never
@@ -166,10 +167,6 @@ export class KeyedSerializer {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFieldError(value: unknown): value is NtFieldError {

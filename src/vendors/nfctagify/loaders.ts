@@ -4,6 +4,7 @@ import type { CallScope } from '../http.js';
 import type { NfcTagifyClient, NtOrderPage } from './client.js';
 import { NT_MAX_PER_PAGE } from './contract.js';
 import type { NtListOrdersQuery, NtOrder, NtProduct } from './contract.js';
+import { planVendorPages } from '../paging.js';
 
 /** The filters of `GET /orders` without the page parameters: what a walk over the pages keeps constant. */
 export type NtOrderFilterQuery = Omit<NtListOrdersQuery, 'page' | 'per_page'>;
@@ -85,16 +86,8 @@ export interface PagePlan {
  * two consecutive pages of `count` do. Never more than two calls; `count` 0 reads one order to learn the total.
  */
 export function planPages(offset: number, count: number): PagePlan {
-  if (count === 0) return { perPage: 1, pages: [1], skip: 0 };
-  const last = offset + count - 1;
-  for (let perPage = count; perPage <= NT_MAX_PER_PAGE; perPage++) {
-    const page = Math.floor(offset / perPage);
-    if (Math.floor(last / perPage) === page) {
-      return { perPage, pages: [page + 1], skip: offset - page * perPage };
-    }
-  }
-  const page = Math.floor(offset / count);
-  return { perPage: count, pages: [page + 1, page + 2], skip: offset - page * count };
+  const { size, ...plan } = planVendorPages(offset, count, NT_MAX_PER_PAGE);
+  return { perPage: size, ...plan };
 }
 
 /** Orders [offset, offset + count) of the filtered list, newest first as the vendor orders them, and its total. */

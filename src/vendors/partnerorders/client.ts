@@ -17,6 +17,7 @@ import type {
 } from './contract.js';
 import { TokenManager } from './token.js';
 import type { IssuedToken } from './token.js';
+import { isRecord } from '../json-shape.js';
 
 /**
  * A 4xx answer of Partner Orders about the order body we sent (400 `invalid_payload`/`invalid_request`, 404
@@ -211,10 +212,6 @@ function formEncode(value: string): string {
 function errorCode(body: unknown): PoErrorCode | undefined {
   const code = isRecord(body) ? body.error : undefined;
   return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? (code as PoErrorCode) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFieldError(value: unknown): value is PoFieldError {

@@ -16,6 +16,7 @@ import type {
   PpProduct,
   PpUpdatePartnerRequest,
 } from './contract.js';
+import { isRecord } from '../json-shape.js';
 
 /**
  * A 4xx answer of PartnerPortal that is about the request (not about our credentials). Carries the parsed error
@@ -161,10 +162,6 @@ export class PartnerPortalClient {
       typeof error?.current_status === 'string' ? error.current_status : undefined,
     );
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const isMoney = (value: unknown): boolean =>

@@ -6,7 +6,7 @@
  */
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   PP_BASE_PATH,
   PP_CLIENT_REQUEST_ID_HEADER,
@@ -46,7 +46,13 @@ import {
   seedPartners,
 } from './sandbox-seed.js';
 import type { SeedProduct } from './sandbox-seed.js';
-import { createRequestCounter, fixedWindowRateLimit, jsonBody, listenOnLoopback } from '../sandbox-server.js';
+import {
+  createRequestCounter,
+  fixedWindowRateLimit,
+  jsonBody,
+  keyMatcher,
+  listenOnLoopback,
+} from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
@@ -300,9 +306,8 @@ function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counte
 
   app.use(rateLimiter(ctx, rateLimit));
 
-  // Digests have equal length whatever the caller sends, so timingSafeEqual never throws and leaks no length.
   // Applies to unknown routes too: without a key, a caller learns nothing about which paths exist.
-  const expectedKeyDigest = sha256(apiKey);
+  const keyMatches = keyMatcher(apiKey);
   app.use((req, res, next) => {
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') {
@@ -310,7 +315,7 @@ function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counte
       return;
     }
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!match || !timingSafeEqual(sha256(match[1] ?? ''), expectedKeyDigest)) {
+    if (!match || !keyMatches(match[1] ?? '')) {
       sendError(res, 'unauthorized', 'Invalid API key');
       return;
     }
@@ -1343,8 +1348,4 @@ function sendValidation(res: Response, details: PpFieldError[]): void {
 /** `YYYY-MM-DDTHH:MM:SSZ`: UTC, whole seconds. */
 function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
