@@ -233,7 +233,7 @@ function buildApp(
     next();
   });
 
-  // Injected faults come before maintenance, the rate limit and the token check (README "Sandbox fault injection").
+  // Injected faults come before maintenance, the rate limit and the token check (src/vendors/README.md).
   app.use(config.faults);
 
   // Before the token check: a service down for maintenance cannot check tokens either.
@@ -811,7 +811,7 @@ function sendError(
   res.status(status).json(body);
 }
 
-/** An injected 5xx or 429 (README "Sandbox fault injection"): 429 and 503 have their own codes, other 5xx 100500. */
+/** An injected 5xx or 429 (src/vendors/README.md): 429 and 503 have their own codes, other 5xx 100500. */
 function sendFault(ctx: SandboxContext, res: Response, status: number): void {
   if (status === 429)
     sendError(ctx, res, NE_CODE.RATE_LIMIT_ERROR, 'Too many requests; retry later', undefined, status);

@@ -1037,7 +1037,7 @@ function sendError(
   res.status(status).json(body);
 }
 
-/** An injected 5xx or 429 (README "Sandbox"): the document names no rate-limit code, so both read INTERNAL. */
+/** An injected 5xx or 429 (src/vendors/README.md): the document names no rate-limit code, so both read INTERNAL. */
 function sendFault(res: Response, status: number): void {
   sendError(
     res,

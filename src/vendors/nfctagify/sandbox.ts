@@ -874,7 +874,7 @@ function sendError(
   res.status(status).json(body);
 }
 
-/** An injected 5xx or 429 (README "Sandbox fault injection"). */
+/** An injected 5xx or 429 (src/vendors/README.md). */
 function sendFault(res: Response, status: number): void {
   if (status === 429) sendError(res, 'RATE_LIMITED', 'Too many requests; retry later', {}, status);
   else sendError(res, 'SERVER_ERROR', 'Internal server error', {}, status);

@@ -770,7 +770,7 @@ function sendError(
   res.status(status).json(body);
 }
 
-/** An injected 5xx or 429 (README "Sandbox"): the documents name no rate-limit code, so 429 reads internal_error. */
+/** An injected 5xx or 429 (src/vendors/README.md): the documents name no rate-limit code, so 429 reads internal_error. */
 function sendFault(res: Response, status: number): void {
   if (status === 502) sendError(res, 'bad_gateway', 'Bad Gateway; retry later');
   else

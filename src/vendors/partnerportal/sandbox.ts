@@ -315,7 +315,7 @@ function buildApp(
     next();
   });
 
-  // Injected faults come before the vendor's rate limit and key check (README "Sandbox fault injection").
+  // Injected faults come before the vendor's rate limit and key check (src/vendors/README.md).
   app.use(faults);
 
   app.use(rateLimiter(ctx, rateLimit));
@@ -1349,7 +1349,7 @@ function sendError(
   res.status(status).json(body);
 }
 
-/** An injected 5xx or 429 (README "Sandbox fault injection"). */
+/** An injected 5xx or 429 (src/vendors/README.md). */
 function sendFault(res: Response, status: number): void {
   if (status === 429) sendError(res, 'rate_limited', 'Too many requests; retry later', {}, status);
   else
