@@ -190,13 +190,12 @@ function applyOutcome(
     return;
   }
   if (rule?.lostResponse === true) {
-    hookEnd(res, (end) => {
+    hookEnd(res, () => {
       // Headers are written first so a sandbox that persists before replying (saveBeforeReply) still does:
       // the write is committed, only its answer is lost.
       if (!res.headersSent) res.writeHead(res.statusCode);
       countRequestNow(res, undefined);
       req.socket.destroy();
-      void end;
     });
   } else if (rule?.malformed === true) {
     hookEnd(res, (end, chunk) => {
