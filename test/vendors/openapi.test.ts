@@ -25,6 +25,10 @@ import {
   SEEDED_PARTNER_ID,
   startChannelManagerSandbox,
 } from '../../src/vendors/navipartner/sandbox.js';
+import {
+  SEEDED_PARTNER_ID as PP_PARTNER_ID,
+  startPartnerPortalSandbox,
+} from '../../src/vendors/partnerportal/sandbox.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the plugin is the module itself or its default.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -399,6 +403,93 @@ describe('Channel Manager OpenAPI document', () => {
       await call(`${base}/channelManager/${issuedId}`, { method: 'DELETE', headers: key }),
     );
     assert.equal(cancelled.status, 200);
+    assertCovered(checker);
+  });
+});
+
+describe('PartnerPortal OpenAPI document', () => {
+  const apiKey = `pp-${randomUUID()}`;
+  let sandbox: Awaited<ReturnType<typeof startPartnerPortalSandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startPartnerPortalSandbox({ apiKey, rateLimitPerMinute: 40, fulfilmentMinutes: false });
+    checker = new DocumentChecker('partnerportal', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('partnerportal', () => ({ sandbox, checker, baseUrl: sandbox.baseUrl, routeBase: '/v1' }));
+
+  it("accepts the sandbox's real answers: lists, gets, creates, changes and errors", async () => {
+    const base = sandbox.baseUrl;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const get = async (
+      template: string,
+      path: string,
+      headers: Record<string, string> = auth,
+    ): Promise<Answer> => {
+      const answer = await call(`${base}${path}`, { headers });
+      checker.check('get', template, answer);
+      return answer;
+    };
+    const send = async (
+      method: HttpMethod,
+      template: string,
+      path: string,
+      json: unknown,
+    ): Promise<Answer> => {
+      const answer = await call(`${base}${path}`, { method: method.toUpperCase(), headers: auth, json });
+      checker.check(method, template, answer);
+      return answer;
+    };
+
+    await get('/ping', '/ping');
+    await get('/ping', '/ping', { authorization: 'Bearer wrong' });
+    await get('/partners', '/partners?limit=1');
+    await get('/partners', '/partners?limit=1000');
+    await get('/partners/{id}', `/partners/${PP_PARTNER_ID}`);
+    await get('/partners/{id}', '/partners/ptn_01JSEED0000000000000009999');
+    const products = await get('/products', '/products?active=true');
+    const product = (products.body as { data: { id: string; min_quantity: number }[] }).data[0];
+    assert.ok(product);
+    await get('/products/{id}', `/products/${product.id}`);
+    await get('/pricing', `/pricing?product_ids=${product.id}`);
+    await get('/orders', `/orders?partner_id=${PP_PARTNER_ID}`);
+
+    const created = await send('post', '/partners', '/partners', {
+      external_id: 'OPENAPI-1',
+      name: 'OpenAPI',
+      email: 'o@example.com',
+    });
+    assert.equal(created.status, 201);
+    const partnerId = (created.body as { id: string }).id;
+    assert.equal(
+      (await send('post', '/partners', '/partners', { external_id: 'OPENAPI-1', name: 'Again' })).status,
+      409,
+    );
+    await send('post', '/partners', '/partners', { name: '' });
+    await send('patch', '/partners/{id}', `/partners/${partnerId}`, { phone: '+45 1234 5678', email: null });
+    const order = await send('post', '/orders', '/orders', {
+      partner_id: partnerId,
+      external_reference: 'OA-1',
+      lines: [{ product_id: product.id, quantity: product.min_quantity }],
+    });
+    assert.equal(order.status, 201);
+    const orderId = (order.body as { id: string }).id;
+    await get('/orders/{id}', `/orders/${orderId}`);
+    await send('patch', '/orders/{id}', `/orders/${orderId}`, { status: 'cancelled' });
+    assert.equal(
+      (await send('patch', '/orders/{id}', `/orders/${orderId}`, { status: 'shipped' })).status,
+      409,
+    );
+
+    // Spend the rest of this minute's budget: the 429 is documented with its headers.
+    let limited: Answer | undefined;
+    for (let i = 0; i < 60 && limited === undefined; i++) {
+      const answer = await call(`${base}/ping`, { headers: auth });
+      if (answer.status === 429) limited = answer;
+    }
+    assert.ok(limited);
+    checker.check('get', '/ping', limited);
     assertCovered(checker);
   });
 });
