@@ -29,6 +29,7 @@ import {
   SEEDED_PARTNER_ID as PP_PARTNER_ID,
   startPartnerPortalSandbox,
 } from '../../src/vendors/partnerportal/sandbox.js';
+import { DOC_PRODUCT_ID, startNfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the plugin is the module itself or its default.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -490,6 +491,89 @@ describe('PartnerPortal OpenAPI document', () => {
     }
     assert.ok(limited);
     checker.check('get', '/ping', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('NFC Tagify OpenAPI document', () => {
+  const apiKey = `nt-${randomUUID()}`;
+  let sandbox: Awaited<ReturnType<typeof startNfcTagifySandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startNfcTagifySandbox({
+      accounts: [{ apiKey, accountId: 'acct_openapi', priceOverrides: { [DOC_PRODUCT_ID]: 3.1 } }],
+      requestsPerMinute: 25,
+      ordersPerDay: 2,
+    });
+    checker = new DocumentChecker('nfctagify', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('nfctagify', () => ({
+    sandbox,
+    checker,
+    baseUrl: sandbox.baseUrl,
+    routeBase: '/api/partner',
+  }));
+
+  it("accepts the sandbox's real answers: lists, gets, creates, changes and errors", async () => {
+    const base = sandbox.baseUrl;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const get = async (
+      template: string,
+      path: string,
+      headers: Record<string, string> = auth,
+    ): Promise<Answer> => {
+      const answer = await call(`${base}${path}`, { headers });
+      checker.check('get', template, answer);
+      return answer;
+    };
+    const create = async (json: unknown): Promise<Answer> => {
+      const answer = await call(`${base}/orders`, { method: 'POST', headers: auth, json });
+      checker.check('post', '/orders', answer);
+      return answer;
+    };
+    const order = {
+      product_id: DOC_PRODUCT_ID,
+      quantity: 100,
+      customer_reference: 'OPENAPI-1',
+      shipping: { name: 'A', address_line1: '1 Road', city: 'London', postcode: 'N1 1AA', country: 'GB' },
+    };
+
+    await get('/products', '/products');
+    await get('/products/{product_id}', `/products/${DOC_PRODUCT_ID}`);
+    await get('/products/{product_id}', '/products/nope');
+    await get('/products', '/products', { authorization: 'Bearer wrong' });
+    await get('/pricing', '/pricing');
+    await get('/orders', '/orders?per_page=5&status=pending');
+    await get('/orders', '/orders?per_page=500');
+    const created = await create(order);
+    assert.equal(created.status, 201);
+    const orderId = (created.body as { data: { order_id: string } }).data.order_id;
+    assert.equal((await create({ ...order, shipping: { ...order.shipping, country: 'gb' } })).status, 400);
+    await create(order);
+    assert.equal((await create(order)).status, 429, 'the daily order budget of 2 is spent');
+    await get('/orders/{order_id}', `/orders/${orderId}`);
+    await get('/orders/{order_id}', '/orders/ord_nope');
+
+    const cancel = async (id: string): Promise<Answer> => {
+      const answer = await call(`${sandbox.origin}/__sandbox/orders/${id}/cancel`, {
+        method: 'POST',
+        headers: auth,
+      });
+      checker.check('post', '/__sandbox/orders/{order_id}/cancel', answer);
+      return answer;
+    };
+    assert.equal((await cancel(orderId)).status, 200);
+    assert.equal((await cancel('ord_nope')).status, 404);
+
+    let limited: Answer | undefined;
+    for (let i = 0; i < 40 && limited === undefined; i++) {
+      const answer = await call(`${base}/pricing`, { headers: auth });
+      if (answer.status === 429) limited = answer;
+    }
+    assert.ok(limited);
+    checker.check('get', '/pricing', limited);
     assertCovered(checker);
   });
 });
