@@ -30,6 +30,13 @@ import {
   startPartnerPortalSandbox,
 } from '../../src/vendors/partnerportal/sandbox.js';
 import { DOC_PRODUCT_ID, startNfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
+import { startNationalExpressSandbox } from '../../src/vendors/nationalexpress/sandbox.js';
+import {
+  SEEDED_ACCOUNT_ID,
+  SEEDED_ACTIVE_ACCOUNT_ID,
+  SEEDED_SUSPENDED_ACCOUNT_ID,
+  SEEDED_TICKET_REFERENCE,
+} from '../../src/vendors/nationalexpress/sandbox-seed.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the plugin is the module itself or its default.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -574,6 +581,83 @@ describe('NFC Tagify OpenAPI document', () => {
     }
     assert.ok(limited);
     checker.check('get', '/pricing', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('National Express OpenAPI document', () => {
+  const apiKey = `ne-${randomUUID()}`;
+  let sandbox: Awaited<ReturnType<typeof startNationalExpressSandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startNationalExpressSandbox({ apiKey, requestsPerMinute: 30 });
+    checker = new DocumentChecker('nationalexpress', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('nationalexpress', () => ({ sandbox, checker, baseUrl: sandbox.baseUrl, routeBase: '' }));
+
+  it("accepts the sandbox's real answers: lists, gets, creates, changes and errors", async () => {
+    const base = sandbox.baseUrl;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const exchange = async (
+      method: HttpMethod,
+      template: string,
+      path: string,
+      json?: unknown,
+      headers = auth,
+    ) => {
+      const answer = await call(`${base}${path}`, { method: method.toUpperCase(), headers, json });
+      checker.check(method, template, answer);
+      return answer;
+    };
+
+    await exchange('get', '/accounts', '/accounts?pageSize=2&status=active');
+    await exchange('get', '/accounts', `/accounts?ticketReferences=${SEEDED_TICKET_REFERENCE}`);
+    assert.equal((await exchange('get', '/accounts', '/accounts?pageSize=0')).status, 400);
+    await exchange('get', '/accounts', '/accounts', undefined, { authorization: 'Bearer wrong' });
+    await exchange('get', '/accounts/{accountId}', `/accounts/${SEEDED_ACCOUNT_ID}`);
+    await exchange('get', '/accounts/{accountId}', '/accounts/NXA-999999');
+    await exchange('get', '/accounts/{accountId}/tickets', `/accounts/${SEEDED_ACCOUNT_ID}/tickets`);
+    const tickets = `/accounts/${SEEDED_ACTIVE_ACCOUNT_ID}/tickets`;
+    assert.equal(
+      (await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'OPENAPI-0001' }))
+        .status,
+      201,
+    );
+    assert.equal(
+      (await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'OPENAPI-0001' }))
+        .status,
+      200,
+    );
+    await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'lower-case' });
+    const refused = await exchange(
+      'post',
+      '/accounts/{accountId}/tickets',
+      `/accounts/${SEEDED_SUSPENDED_ACCOUNT_ID}/tickets`,
+      {
+        ticketReference: 'OPENAPI-0002',
+      },
+    );
+    assert.equal(refused.status, 403);
+    const one = '/accounts/{accountId}/tickets/{ticketReference}';
+    await exchange('get', one, `${tickets}/OPENAPI-0001`);
+    await exchange('delete', one, `${tickets}/OPENAPI-0001`);
+    assert.equal((await exchange('delete', one, `${tickets}/OPENAPI-0001`)).status, 404);
+
+    sandbox.setMaintenance(true);
+    assert.equal((await exchange('get', '/accounts', '/accounts')).status, 503);
+    sandbox.setMaintenance(false);
+    sandbox.failNext(1);
+    assert.equal((await exchange('get', '/accounts', '/accounts')).status, 500);
+
+    let limited: Answer | undefined;
+    for (let i = 0; i < 40 && limited === undefined; i++) {
+      const answer = await call(`${base}/accounts/${SEEDED_ACCOUNT_ID}`, { headers: auth });
+      if (answer.status === 429) limited = answer;
+    }
+    assert.ok(limited);
+    checker.check('get', '/accounts/{accountId}', limited);
     assertCovered(checker);
   });
 });
