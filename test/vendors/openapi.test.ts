@@ -31,6 +31,7 @@ import {
 } from '../../src/vendors/partnerportal/sandbox.js';
 import { DOC_PRODUCT_ID, startNfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
 import { startNationalExpressSandbox } from '../../src/vendors/nationalexpress/sandbox.js';
+import { TEAM_MONTHLY_PLAN_ID, startPartnerOrdersSandbox } from '../../src/vendors/partnerorders/sandbox.js';
 import {
   SEEDED_ACCOUNT_ID,
   SEEDED_ACTIVE_ACCOUNT_ID,
@@ -658,6 +659,97 @@ describe('National Express OpenAPI document', () => {
     }
     assert.ok(limited);
     checker.check('get', '/accounts/{accountId}', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('Partner Orders OpenAPI document', () => {
+  const clientSecret = randomUUID();
+  let sandbox: Awaited<ReturnType<typeof startPartnerOrdersSandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startPartnerOrdersSandbox({
+      clients: [
+        { clientId: 'openapi', clientSecret, scopes: ['orders:submit', 'orders:preview'] },
+        { clientId: 'preview-only', clientSecret, scopes: ['orders:preview'] },
+      ],
+    });
+    checker = new DocumentChecker('partnerorders', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('partnerorders', () => ({ sandbox, checker, baseUrl: sandbox.baseUrl, routeBase: '' }));
+
+  it('names the token endpoint in its OAuth 2.0 client-credentials scheme', () => {
+    const scheme = checker.document.components.securitySchemes.oauth2 as {
+      flows: { clientCredentials: { tokenUrl: string } };
+    };
+    assert.equal(scheme.flows.clientCredentials.tokenUrl, `${sandbox.baseUrl}/oauth/token`);
+  });
+
+  it("accepts the sandbox's real answers: tokens, lists, previews, submits and errors", async () => {
+    const base = sandbox.baseUrl;
+    const token = async (form: string): Promise<Answer> => {
+      const answer = await call(`${base}/oauth/token`, { method: 'POST', form });
+      checker.check('post', '/oauth/token', answer);
+      return answer;
+    };
+    const granted = await token(
+      `grant_type=client_credentials&client_id=openapi&client_secret=${clientSecret}`,
+    );
+    assert.equal(granted.status, 200);
+    const narrow = await token(
+      `grant_type=client_credentials&client_id=preview-only&client_secret=${clientSecret}`,
+    );
+    assert.equal(
+      (await token('grant_type=client_credentials&client_id=openapi&client_secret=wrong')).status,
+      401,
+    );
+    assert.equal(
+      (await token(`grant_type=password&client_id=openapi&client_secret=${clientSecret}`)).status,
+      400,
+    );
+    const bearer = (answer: Answer) => ({
+      authorization: `Bearer ${(answer.body as { access_token: string }).access_token}`,
+    });
+    const exchange = async (
+      method: HttpMethod,
+      path: string,
+      headers: Record<string, string>,
+      json?: unknown,
+    ) => {
+      const answer = await call(`${base}${path}`, { method: method.toUpperCase(), headers, json });
+      checker.check(method, path, answer);
+      return answer;
+    };
+    const order = {
+      external_id: 'OA-1',
+      customer: { email: 'a@example.com' },
+      lines: [{ plan_id: TEAM_MONTHLY_PLAN_ID, quantity: 2 }],
+    };
+
+    assert.equal((await exchange('get', '/partner/plans', bearer(granted))).status, 200);
+    assert.equal((await exchange('get', '/partner/plans', {})).status, 401);
+    assert.equal((await exchange('post', '/partner/order/preview', bearer(granted), order)).status, 200);
+    assert.equal((await exchange('post', '/partner/order', bearer(granted), order)).status, 200);
+    assert.equal(
+      (await exchange('post', '/partner/order', bearer(granted), { ...order, lines: [] })).status,
+      400,
+    );
+    assert.equal(
+      (
+        await exchange('post', '/partner/order', bearer(granted), {
+          ...order,
+          lines: [{ plan_id: 'nope', quantity: 1 }],
+        })
+      ).status,
+      404,
+    );
+    assert.equal((await exchange('post', '/partner/order', bearer(narrow), order)).status, 403);
+    sandbox.injectBillingFailures(1, 'submit');
+    assert.equal((await exchange('post', '/partner/order', bearer(granted), order)).status, 502);
+    sandbox.revokeTokens();
+    assert.equal((await exchange('post', '/partner/order/preview', bearer(granted), order)).status, 401);
     assertCovered(checker);
   });
 });
