@@ -82,10 +82,14 @@ export function schemaRef(name: string): JsonSchema {
   return { $ref: `#/components/schemas/${name}` };
 }
 
-/** A value of `schema`, or null. */
+/**
+ * A value of `schema`, or null. Spelled `anyOf` with a `null` branch rather than `type: [t, 'null']`: both are
+ * JSON Schema, but GraphQL Mesh reads only the `anyOf` form as nullable (a required `type` array becomes `T!`, and
+ * the first null answer fails the whole field).
+ */
 export function nullable(schema: JsonSchema): JsonSchema {
-  if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
-  return { anyOf: [schema, { type: 'null' }] };
+  const { description, ...rest } = schema;
+  return { ...(description === undefined ? {} : { description }), anyOf: [rest, { type: 'null' }] };
 }
 
 /** An object schema whose listed keys are required and which carries nothing else (answers only). */
@@ -158,4 +162,29 @@ export function rateLimitHeaderRefs(retryAfter = false): Record<string, OpenApiR
 /** `{ $ref: '#/components/responses/<name>' }` */
 export function responseRef(name: string): OpenApiRef {
   return { $ref: `#/components/responses/${name}` };
+}
+
+/**
+ * Prefixes every component schema name (and every reference to one) with the vendor's contract prefix (`Cm`,
+ * `Pp`, …): tools that load several documents into one namespace, GraphQL Mesh among them, name types after the
+ * schemas, and five vendors each have their own `Order`, `Error` and `OrderStatus`.
+ */
+export function prefixSchemaNames(prefix: string, document: OpenApiDocument): OpenApiDocument {
+  const rename = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rename);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [
+        key,
+        key === '$ref' && typeof entry === 'string'
+          ? entry.replace('#/components/schemas/', `#/components/schemas/${prefix}`)
+          : rename(entry),
+      ]),
+    );
+  };
+  const renamed = rename(document) as OpenApiDocument;
+  renamed.components.schemas = Object.fromEntries(
+    Object.entries(renamed.components.schemas).map(([name, schema]) => [`${prefix}${name}`, schema]),
+  );
+  return renamed;
 }

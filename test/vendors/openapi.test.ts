@@ -19,6 +19,11 @@ import type {
   OpenApiResponse,
 } from '../../src/vendors/openapi-common.js';
 import type { RunningSandbox, SandboxRoute } from '../../src/vendors/sandbox-server.js';
+import { channelManagerOpenApi } from '../../src/vendors/navipartner/openapi.js';
+import { partnerPortalOpenApi } from '../../src/vendors/partnerportal/openapi.js';
+import { nfcTagifyOpenApi } from '../../src/vendors/nfctagify/openapi.js';
+import { nationalExpressOpenApi } from '../../src/vendors/nationalexpress/openapi.js';
+import { partnerOrdersOpenApi } from '../../src/vendors/partnerorders/openapi.js';
 import { CM_API_KEY_HEADER } from '../../src/vendors/navipartner/contract.js';
 import {
   SEEDED_ORDER_ID,
@@ -751,5 +756,51 @@ describe('Partner Orders OpenAPI document', () => {
     sandbox.revokeTokens();
     assert.equal((await exchange('post', '/partner/order/preview', bearer(granted), order)).status, 401);
     assertCovered(checker);
+  });
+});
+
+describe('The five documents together', () => {
+  const origin = 'http://127.0.0.1:1';
+  const documents: Record<string, OpenApiDocument> = {
+    channelManager: channelManagerOpenApi(origin, {
+      tenant: 't',
+      environment: 'e',
+      company: 'CRONUS%20International%20Ltd.',
+    }),
+    partnerPortal: partnerPortalOpenApi(origin),
+    nfcTagify: nfcTagifyOpenApi(origin),
+    nationalExpress: nationalExpressOpenApi(origin),
+    partnerOrders: partnerOrdersOpenApi(origin),
+  };
+
+  it('load into one namespace: operationIds and schema names are unique across vendors', () => {
+    const seen = new Map<string, string>();
+    for (const [vendor, document] of Object.entries(documents)) {
+      const names = [
+        ...Object.values(document.paths).flatMap((item) =>
+          HTTP_METHODS.flatMap((method) => (item[method] ? [item[method].operationId] : [])),
+        ),
+        ...Object.keys(document.components.schemas),
+      ];
+      for (const name of names) {
+        assert.equal(seen.get(name), undefined, `${name} is in both ${seen.get(name) ?? ''} and ${vendor}`);
+        seen.set(name, vendor);
+      }
+    }
+  });
+
+  it('spell nullable values as anyOf with null, the form GraphQL Mesh reads as nullable', () => {
+    const typeArrays: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+      if (Array.isArray(value)) value.forEach((entry, index) => walk(entry, `${at}/${index}`));
+      else if (typeof value === 'object' && value !== null) {
+        for (const [key, entry] of Object.entries(value)) {
+          if (key === 'type' && Array.isArray(entry)) typeArrays.push(at);
+          walk(entry, `${at}/${key}`);
+        }
+      }
+    };
+    for (const [vendor, document] of Object.entries(documents)) walk(document, vendor);
+    assert.deepEqual(typeArrays, []);
   });
 });

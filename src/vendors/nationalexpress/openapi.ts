@@ -14,6 +14,7 @@ import {
 import {
   closedObject,
   jsonResponse,
+  prefixSchemaNames,
   nullable,
   pathParam,
   queryParam,
@@ -243,7 +244,7 @@ const accountId = pathParam('accountId', 'Account id, `NXA-` + 6 digits.');
 const ticketReference = pathParam('ticketReference', 'Ticket reference.');
 
 export function nationalExpressOpenApi(origin: string): OpenApiDocument {
-  return {
+  return prefixSchemaNames('Ne', {
     openapi: '3.1.0',
     info: {
       title: 'National Express Accounts (sandbox)',
@@ -359,5 +360,5 @@ export function nationalExpressOpenApi(origin: string): OpenApiDocument {
         bearer: { type: 'http', scheme: 'bearer', description: 'The partner’s bearer token.' },
       },
     },
-  };
+  });
 }

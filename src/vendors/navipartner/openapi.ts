@@ -6,6 +6,7 @@ import { CM_API_KEY_HEADER, CM_ORDER_STATUSES } from './contract.js';
 import {
   closedObject,
   jsonResponse,
+  prefixSchemaNames,
   pathParam,
   queryParam,
   responseRef,
@@ -54,7 +55,8 @@ const schemas: Record<string, JsonSchema> = {
       itemNumber: text('Catalogue item number (e.g. `31001`); an unknown item fails at issuance.', {
         minLength: 1,
       }),
-      visitDate: text('Visit date, `YYYY-MM-DD`.', { format: 'date' }),
+      // A pattern rather than `format: date`: GraphQL Mesh sends a `format: date` input as a full date-time.
+      visitDate: text('Visit date, `YYYY-MM-DD`.', { pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
       visitTime: text('Visit time of day, `HH:MM:SS`, within the item’s bookable hours.', {
         pattern: '^([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d$',
       }),
@@ -303,7 +305,7 @@ export function channelManagerOpenApi(origin: string, scope: ChannelManagerOpenA
   const atOrigin = [
     { url: origin, description: 'Manifests hang off the origin, outside the company scope.' },
   ];
-  return {
+  return prefixSchemaNames('Cm', {
     openapi: '3.1.0',
     info: {
       title: 'NaviPartner Channel Manager (sandbox)',
@@ -436,5 +438,5 @@ export function channelManagerOpenApi(origin: string, scope: ChannelManagerOpenA
         },
       },
     },
-  };
+  });
 }

@@ -13,6 +13,7 @@ import type { NtErrorCode } from './contract.js';
 import {
   closedObject,
   jsonResponse,
+  prefixSchemaNames,
   nullable,
   pathParam,
   queryParam,
@@ -223,7 +224,7 @@ const ok = (description: string, schema: JsonSchema): OpenApiResponse =>
 const orderId = pathParam('order_id', 'Order id.');
 
 export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
-  return {
+  return prefixSchemaNames('Nt', {
     openapi: '3.1.0',
     info: {
       title: 'NFC Tagify Partner API (sandbox)',
@@ -244,7 +245,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
     paths: {
       '/products': {
         get: operation(
-          'listProducts',
+          'listCardProducts',
           'Products',
           'List products',
           'Every card product, priced for the calling account (its override where it has one).',
@@ -259,7 +260,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
       },
       '/products/{product_id}': {
         get: operation(
-          'getProduct',
+          'getCardProduct',
           'Products',
           'Get a product',
           'One card product, priced for the calling account; 404 NOT_FOUND when there is none.',
@@ -270,7 +271,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
       },
       '/pricing': {
         get: operation(
-          'getPricing',
+          'getCardPricing',
           'Products',
           'Get the price schedule',
           'Standard and account prices of every product, with whether an override applies.',
@@ -280,7 +281,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
       },
       '/orders': {
         post: operation(
-          'createOrder',
+          'createCardOrder',
           'Orders',
           'Create a card order',
           'Places a pending order. Not idempotent: `customer_reference` is not deduplicated. Counts against the ' +
@@ -304,7 +305,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
           },
         ),
         get: operation(
-          'listOrders',
+          'listCardOrders',
           'Orders',
           'List card orders',
           "The account's orders, newest first, a page at a time; filters combine with AND.",
@@ -348,7 +349,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
       },
       '/orders/{order_id}': {
         get: operation(
-          'getOrder',
+          'getCardOrder',
           'Orders',
           'Get a card order',
           'One of the account’s orders with its lines, status and tracking number; 404 for another account’s.',
@@ -360,7 +361,7 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
       '/__sandbox/orders/{order_id}/cancel': {
         servers: [{ url: origin, description: 'Sandbox levers hang off the origin.' }],
         post: {
-          operationId: 'sandboxCancelOrder',
+          operationId: 'sandboxCancelCardOrder',
           summary: 'Cancel an order (sandbox only)',
           description:
             'A test lever, not part of the vendor API and outside the rate limit: cancels a pending or processing ' +
@@ -385,5 +386,5 @@ export function nfcTagifyOpenApi(origin: string): OpenApiDocument {
         bearer: { type: 'http', scheme: 'bearer', description: 'The partner API key.' },
       },
     },
-  };
+  });
 }

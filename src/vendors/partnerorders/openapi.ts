@@ -17,7 +17,14 @@ import {
   PO_TOKEN_PATH,
 } from './contract.js';
 import type { PoErrorCode, PoTokenErrorCode } from './contract.js';
-import { closedObject, jsonResponse, nullable, responseRef, schemaRef } from '../openapi-common.js';
+import {
+  closedObject,
+  jsonResponse,
+  prefixSchemaNames,
+  nullable,
+  responseRef,
+  schemaRef,
+} from '../openapi-common.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
 
 const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
@@ -242,7 +249,7 @@ function apiOperation(
 
 export function partnerOrdersOpenApi(origin: string): OpenApiDocument {
   const noStore = { 'cache-control': { description: 'Always `no-store`.', schema: { type: 'string' } } };
-  return {
+  return prefixSchemaNames('Po', {
     openapi: '3.1.0',
     info: {
       title: 'Partner Orders (sandbox)',
@@ -347,5 +354,5 @@ export function partnerOrdersOpenApi(origin: string): OpenApiDocument {
         },
       },
     },
-  };
+  });
 }

@@ -15,6 +15,7 @@ import type { PpErrorCode } from './contract.js';
 import {
   closedObject,
   jsonResponse,
+  prefixSchemaNames,
   nullable,
   pathParam,
   queryParam,
@@ -322,7 +323,7 @@ const paging: OpenApiParameter[] = [
 ];
 
 export function partnerPortalOpenApi(origin: string): OpenApiDocument {
-  return {
+  return prefixSchemaNames('Pp', {
     openapi: '3.1.0',
     info: {
       title: 'PartnerPortal (sandbox)',
@@ -446,7 +447,7 @@ export function partnerPortalOpenApi(origin: string): OpenApiDocument {
       },
       '/orders': {
         get: operation(
-          'listOrders',
+          'listPortalOrders',
           'Orders',
           'List orders',
           'Orders, oldest first; filters combine with AND.',
@@ -465,7 +466,7 @@ export function partnerPortalOpenApi(origin: string): OpenApiDocument {
           },
         ),
         post: operation(
-          'createOrder',
+          'createPortalOrder',
           'Orders',
           'Create an order',
           'Creates a pending order priced from the catalogue; a taken `external_reference` (per partner) answers 409.',
@@ -476,7 +477,7 @@ export function partnerPortalOpenApi(origin: string): OpenApiDocument {
       },
       '/orders/{id}': {
         get: operation(
-          'getOrder',
+          'getPortalOrder',
           'Orders',
           'Get an order',
           'One order by its `ord_` id, with its priced lines; 404 when there is none.',
@@ -487,7 +488,7 @@ export function partnerPortalOpenApi(origin: string): OpenApiDocument {
           },
         ),
         patch: operation(
-          'updateOrder',
+          'updatePortalOrder',
           'Orders',
           'Change an order’s status',
           'Moves the status forward, or cancels a pending or processing order; otherwise 409 with `current_status`.',
@@ -511,5 +512,5 @@ export function partnerPortalOpenApi(origin: string): OpenApiDocument {
         bearer: { type: 'http', scheme: 'bearer', description: 'The partner API key.' },
       },
     },
-  };
+  });
 }
