@@ -57,6 +57,8 @@ import type { RunningSandbox } from '../sandbox-server.js';
 import { sandboxFaults } from '../sandbox-faults.js';
 import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { nationalExpressOpenApi } from './openapi.js';
 
 export {
   SEEDED_ACCOUNT_COUNT,
@@ -218,6 +220,7 @@ function buildApp(
   },
 ): Express {
   const app = express();
+  serveOpenApi(app, nationalExpressOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(...config.before);

@@ -49,6 +49,8 @@ import type { RunningSandbox } from '../sandbox-server.js';
 import { sandboxFaults } from '../sandbox-faults.js';
 import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { nfcTagifyOpenApi } from './openapi.js';
 import type { SandboxStore } from '../sandbox-store.js';
 
 export {
@@ -256,6 +258,7 @@ function checkPositiveInteger(name: string, value: number): number {
 
 function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
   const app = express();
+  serveOpenApi(app, nfcTagifyOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   // The request counter, then injected faults: before the key check and the rate limit.

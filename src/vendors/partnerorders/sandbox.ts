@@ -67,6 +67,8 @@ import type { RunningSandbox } from '../sandbox-server.js';
 import { sandboxFaults } from '../sandbox-faults.js';
 import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { partnerOrdersOpenApi } from './openapi.js';
 import type { SandboxStore } from '../sandbox-store.js';
 
 export {
@@ -262,6 +264,7 @@ function checkClients(clients: PartnerOrdersSandboxClient[]): Client[] {
 
 function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
   const app = express();
+  serveOpenApi(app, partnerOrdersOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(...before);

@@ -58,6 +58,8 @@ import { sandboxFaults } from '../sandbox-faults.js';
 import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { partnerPortalOpenApi } from './openapi.js';
 import { createWebhookSender } from './webhook-sender.js';
 import type {
   PpWebhookAttempt,
@@ -301,6 +303,7 @@ function buildApp(
   [counter, faults]: [RequestHandler, RequestHandler],
 ): Express {
   const app = express();
+  serveOpenApi(app, partnerPortalOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(counter);
