@@ -38,6 +38,7 @@ describeExactlyOnce({
     },
   }),
   isCreate: (method, url) => method === 'POST' && url.pathname.endsWith('/channelManager'),
+  faultRoute: 'POST /channelManager',
   sandboxRoute: 'POST /:tenant/:environment/:company/channelManager',
   sandbox: (stack) => stack.channelManager,
   vendorCount,

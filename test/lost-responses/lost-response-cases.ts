@@ -4,6 +4,7 @@ import { openStore } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
 import type { RunningSandbox } from '../../src/vendors/sandbox-server.js';
 import type { Transport } from '../../src/vendors/transport.js';
+import { clearFaults, setFaults } from '../support/faults.js';
 import { scratchSchema } from '../support/postgres.js';
 import type { ScratchSchema } from '../support/postgres.js';
 import { startStack } from '../support/stack.js';
@@ -69,6 +70,8 @@ export interface CreateCase {
   variables(key: string, content: 'same' | 'other'): Record<string, unknown>;
   /** Which gateway-to-vendor requests are the create. */
   isCreate: (method: string, url: URL) => boolean;
+  /** The create's route as the sandbox's fault rules name it (relative to its base URL): `POST /orders`. */
+  faultRoute: string;
   /** The create's route in the sandbox's own request counter. */
   sandboxRoute: string;
   sandbox(stack: TestStack): RunningSandbox;
@@ -196,6 +199,57 @@ export function describeExactlyOnce(testCase: CreateCase): void {
         assert.equal(retried.payload?.userErrors[0]?.code, 'INVALID_STATE');
         assert.match(retried.payload?.userErrors[0]?.message ?? '', /no answer/);
         assert.equal(creates(pair.a) - sent, 1, 'the create was sent once');
+        assert.equal(await testCase.vendorCount(pair.a, key), 1);
+      });
+    }
+
+    it('reconciles an answer the vendor itself lost after committing the create', async () => {
+      const key = freshKey('SANDBOX-LOST');
+      const sandbox = testCase.sandbox(pair.a);
+      const sent = creates(pair.a);
+      // The sandbox runs the handler (the write commits), then destroys the socket instead of answering.
+      await setFaults(sandbox.origin, [{ route: testCase.faultRoute, count: 1, lostResponse: true }]);
+      try {
+        const { response, payload } = await create(pair.b, testCase, testCase.variables(key, 'same'));
+        assert.equal(sandbox.faults()[0]?.remaining, 0, 'the fault was injected');
+        if (testCase.reconcilesLostAnswer) {
+          assert.equal(response.body.errors, undefined, JSON.stringify(response.body.errors));
+          assert.deepEqual(payload?.userErrors, []);
+          const retried = await create(pair.a, testCase, testCase.variables(key, 'same'));
+          assert.equal(objectOf(retried.payload)?.id, objectOf(payload)?.id);
+        } else {
+          assert.equal(response.body.errors?.[0]?.extensions?.code, 'UPSTREAM_UNAVAILABLE');
+          assert.equal(creates(pair.a) - sent, 1, 'the create was sent once');
+        }
+        assert.equal(await testCase.vendorCount(pair.a, key), 1);
+      } finally {
+        await clearFaults(sandbox.origin);
+      }
+    });
+
+    if (testCase.reconcilesLostAnswer) {
+      it('gives the client’s own retry the one object when every answer was lost for a while', async () => {
+        const key = freshKey('LOST-TWICE');
+        const sandbox = testCase.sandbox(pair.a);
+        // Lost twice: the gateway's own second try (where it makes one) is lost as well.
+        sandbox.setFaults([{ route: testCase.faultRoute, count: 2, lostResponse: true }]);
+        let first: Awaited<ReturnType<typeof create>>;
+        try {
+          first = await create(pair.a, testCase, testCase.variables(key, 'same'));
+        } finally {
+          sandbox.clearFaults();
+        }
+        const firstCode = first.response.body.errors?.[0]?.extensions?.code;
+        assert.ok(
+          firstCode === undefined || firstCode === 'UPSTREAM_UNAVAILABLE',
+          JSON.stringify(first.response.body),
+        );
+        const retried = await create(pair.b, testCase, testCase.variables(key, 'same'));
+        assert.equal(retried.response.body.errors, undefined, JSON.stringify(retried.response.body.errors));
+        assert.deepEqual(retried.payload?.userErrors, []);
+        if (firstCode === undefined) {
+          assert.equal(objectOf(retried.payload)?.id, objectOf(first.payload)?.id);
+        }
         assert.equal(await testCase.vendorCount(pair.a, key), 1);
       });
     }

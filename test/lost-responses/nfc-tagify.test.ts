@@ -34,6 +34,7 @@ describeExactlyOnce({
     },
   }),
   isCreate: (method, url) => method === 'POST' && url.pathname === '/api/partner/orders',
+  faultRoute: 'POST /orders',
   sandboxRoute: 'POST /api/partner/orders',
   sandbox: (stack) => stack.nfcTagify,
   vendorCount,

@@ -25,6 +25,7 @@ describeExactlyOnce({
     },
   }),
   isCreate: (method, url) => method === 'POST' && url.pathname === '/partner/order',
+  faultRoute: 'POST /partner/order',
   sandboxRoute: 'POST /partner/order',
   sandbox: (stack) => stack.partnerOrders,
   vendorCount,

@@ -23,6 +23,7 @@ describeExactlyOnce({
     input: { externalId, name: content === 'same' ? 'Exactly Once Ltd' : 'Someone Else Ltd' },
   }),
   isCreate: (method, url) => method === 'POST' && url.pathname === '/v1/partners',
+  faultRoute: 'POST /partners',
   sandboxRoute: 'POST /v1/partners',
   sandbox: (stack) => stack.partnerPortal,
   vendorCount,
