@@ -71,7 +71,12 @@ export function createContext(services: GatewayServices, requestId: string, call
     store.links,
     config.vendorConcurrency,
   );
-  const nfcTagify = createNfcTagifyScope(vendors.nfcTagify, scope, config.vendorConcurrency);
+  const nfcTagify = createNfcTagifyScope(
+    vendors.nfcTagify,
+    scope,
+    config.vendorConcurrency,
+    store.idempotency,
+  );
   return {
     requestId,
     caller,

@@ -17,6 +17,34 @@ export type IdempotencyClaim =
 
 const MAX_CLAIM_ROUNDS = 5;
 
+/** The request hash of a lease record: a lease guards work whose outcome the vendor keeps, so no body is bound. */
+const LEASE = 'lease';
+
+/**
+ * How long a claim holds off takeovers beyond the holder's own operation deadline: covers clock skew between
+ * gateways and the database and a holder slow to write its outcome. A holder that crashed is replaced after this.
+ */
+export const LEASE_GRACE_MS = 60_000;
+
+const POLL_MS = { first: 25, max: 250 };
+
+/**
+ * Paces one request's repeated looks at a record another request holds (25 ms, doubling to 250 ms), within that
+ * request's deadline. One per waiting request.
+ */
+export class RecordPoll {
+  private waitMs = POLL_MS.first;
+  constructor(private readonly deadline: number) {}
+
+  /** Sleeps before the next look; false, without sleeping, when that look would come after the deadline. */
+  async wait(): Promise<boolean> {
+    if (Date.now() + this.waitMs >= this.deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, this.waitMs));
+    this.waitMs = Math.min(POLL_MS.max, this.waitMs * 2);
+    return true;
+  }
+}
+
 /**
  * The gateway's idempotency records, in its own database: one row per (scope, key), written before the vendor
  * is called. Stateless; safe to share between requests and processes (every transition is one conditional
@@ -26,6 +54,10 @@ const MAX_CLAIM_ROUNDS = 5;
  * forever) | `failed` (certainly nothing was created: anyone may claim it again, with any body) | `unknown` (the
  * answer was lost: never retried automatically). A `pending` record whose lease ran out (its holder crashed) may
  * be taken over; `attempt` fences the old holder out.
+ *
+ * A lease (`acquireLease`/`releaseLease`) is the same record used as a lock for work whose outcome the vendor
+ * itself keeps under a natural key: it is `pending` while held and `failed` (free) once released, and never stores
+ * a response, because the next holder asks the vendor.
  */
 export class IdempotencyStore {
   constructor(private readonly db: Kysely<StoreSchema>) {}
@@ -94,6 +126,23 @@ export class IdempotencyStore {
     }
     // Only a record changing hands on every round gets here; to the caller it is simply busy.
     return { kind: 'pending' };
+  }
+
+  /**
+   * Takes the lease on (scope, key) for `leaseMs`: the attempt number when this request now holds it, null while
+   * another holder's lease runs. One holder at a time across requests and processes; a crashed holder's lease is
+   * taken over once it runs out.
+   */
+  async acquireLease(scope: string, key: string, leaseMs: number): Promise<number | null> {
+    const claim = await this.claim(scope, key, LEASE, leaseMs);
+    if (claim.kind === 'claimed') return claim.attempt;
+    if (claim.kind === 'pending') return null;
+    throw new Error(`The idempotency record of scope ${scope} is not a lease (${claim.kind}).`);
+  }
+
+  /** Frees a lease for the next request. False when it had already passed to another holder (nothing changed). */
+  releaseLease(scope: string, key: string, attempt: number): Promise<boolean> {
+    return this.settle(scope, key, attempt, 'failed', null);
   }
 
   /** Stores the response of a claimed write. False when the claim was taken over meanwhile (nothing stored). */

@@ -71,9 +71,19 @@ export class ChannelManagerClient {
     return this.order(response);
   }
 
+  /**
+   * Not repeated blindly, although a PUT: a replace that issued the order cannot be sent again (an Issued order
+   * refuses it with 409), so a lost answer is an OutcomeUnknownError the commands reconcile by reading the order.
+   */
   async replaceOrder(orderId: string, request: CmOrderRequest, scope: CallScope): Promise<CmOrder> {
     const response = await this.http.call(
-      { operation: 'replaceOrder', method: 'PUT', path: `/channelManager/${enc(orderId)}`, body: request },
+      {
+        operation: 'replaceOrder',
+        method: 'PUT',
+        path: `/channelManager/${enc(orderId)}`,
+        body: request,
+        idempotent: false,
+      },
       scope,
     );
     return this.order(response);
@@ -82,10 +92,17 @@ export class ChannelManagerClient {
   /**
    * Issued and Cancelled orders survive as Cancelled; Draft and Error orders are removed outright. The sandbox
    * answers a removal with 204; a vendor that answers 200 with the order's last state is checked with getOrder.
+   * Not repeated blindly, although a DELETE: a repeat of one that removed a Draft answers 404, so a lost answer
+   * is an OutcomeUnknownError the commands reconcile by reading the order.
    */
   async cancelOrder(orderId: string, scope: CallScope): Promise<CancelOutcome> {
     const response = await this.http.call(
-      { operation: 'cancelOrder', method: 'DELETE', path: `/channelManager/${enc(orderId)}` },
+      {
+        operation: 'cancelOrder',
+        method: 'DELETE',
+        path: `/channelManager/${enc(orderId)}`,
+        idempotent: false,
+      },
       scope,
     );
     if (response.status === 204 || (response.status < 300 && response.body === undefined))

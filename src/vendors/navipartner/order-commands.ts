@@ -4,7 +4,7 @@ import type { Order } from '../../graph/orders/order.type.js';
 import { OutcomeUnknownError } from '../http.js';
 import type { CallScope } from '../http.js';
 import { ChannelManagerRequestError } from './client.js';
-import type { ChannelManagerClient } from './client.js';
+import type { CancelOutcome as CancelOrderOutcome, ChannelManagerClient } from './client.js';
 import type { CmOrder, CmOrderRequest } from './contract.js';
 import type { ChannelManagerLoaders } from './loaders.js';
 import { orderFromVendor, orderMatchesRequest, userErrorsFromVendor } from './mappers.js';
@@ -72,10 +72,7 @@ export class ChannelManagerOrderCommands {
 
   async replace(orderId: string, request: CmOrderRequest): Promise<OrderOutcome> {
     try {
-      return await this.changed(
-        this.issued(await this.client.replaceOrder(orderId, request, this.scope)),
-        'order.updated',
-      );
+      return await this.changed(this.issued(await this.sendReplace(orderId, request)), 'order.updated');
     } catch (error) {
       if (error instanceof ChannelManagerRequestError) {
         return this.changed(await this.rejected(error, 'input'), 'order.updated');
@@ -86,7 +83,7 @@ export class ChannelManagerOrderCommands {
 
   async cancel(orderId: string): Promise<CancelOutcome> {
     try {
-      const outcome = await this.client.cancelOrder(orderId, this.scope);
+      const outcome = await this.sendCancel(orderId);
       this.loaders.orderById.clear(orderId);
       if (outcome.removed) {
         this.loaders.orderById.prime(orderId, null);
@@ -112,6 +109,40 @@ export class ChannelManagerOrderCommands {
       // The vendor may have created the order; sending again is safe because the natural key is unique.
       if (error instanceof OutcomeUnknownError) return this.client.createOrder(request, this.scope);
       throw error;
+    }
+  }
+
+  /**
+   * A replace whose answer was lost may have been carried out, and if it issued the order a repeat would meet an
+   * Issued order (409). So look first: an Issued order with exactly the requested content (an omitted
+   * paymentReference keeps the order's own, as the vendor does) is the replace done; anything else is still
+   * Draft or Error, where sending it once more is safe.
+   */
+  private async sendReplace(orderId: string, request: CmOrderRequest): Promise<CmOrder> {
+    try {
+      return await this.client.replaceOrder(orderId, request, this.scope);
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      const current = await this.loaders.orderById.clear(orderId).load(orderId);
+      const wanted = { ...request, paymentReference: request.paymentReference ?? current?.paymentReference };
+      if (current?.status === 'Issued' && orderMatchesRequest(current, wanted)) return current;
+      return this.client.replaceOrder(orderId, request, this.scope);
+    }
+  }
+
+  /**
+   * A DELETE whose answer was lost may have removed a Draft, and a repeat would then answer 404. So look first:
+   * gone is removed, Cancelled is cancelled; anything else is sent once more.
+   */
+  private async sendCancel(orderId: string): Promise<CancelOrderOutcome> {
+    try {
+      return await this.client.cancelOrder(orderId, this.scope);
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      const current = await this.loaders.orderById.clear(orderId).load(orderId);
+      if (!current) return { removed: true };
+      if (current.status === 'Cancelled') return { removed: false, order: current };
+      return this.client.cancelOrder(orderId, this.scope);
     }
   }
 

@@ -41,15 +41,9 @@ const enc = encodeURIComponent;
 /**
  * One typed method per NFC Tagify call, through the shared VendorHttp (which also paces calls to the vendor's
  * published rate limit). One instance per configured vendor, shared by all requests; per-request caching lives
- * in `loaders.ts`. Its only state is `referenceLocks`, which holds no data, only the order of creates.
+ * in `loaders.ts`. Holds no state of its own.
  */
 export class NfcTagifyClient {
-  /**
-   * Creates with the same customer_reference, one after another in this process: the vendor does not enforce
-   * uniqueness, so two identical requests at once would otherwise both find nothing and both create.
-   */
-  readonly referenceLocks = new KeyedSerializer();
-
   constructor(private readonly http: VendorHttp) {}
 
   async listProducts(scope: CallScope): Promise<NtProduct[]> {
@@ -149,23 +143,6 @@ export class NfcTagifyClient {
       );
     }
     throw requestError;
-  }
-}
-
-/** Runs work for one key at a time, in arrival order; keys are dropped once idle, so the map stays small. */
-export class KeyedSerializer {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
   }
 }
 

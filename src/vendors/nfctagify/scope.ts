@@ -1,3 +1,4 @@
+import type { IdempotencyStore } from '../../store/idempotency.js';
 import type { CallScope } from '../http.js';
 import { NfcTagifyCardOrderCommands } from './card-order-commands.js';
 import type { NfcTagifyClient } from './client.js';
@@ -22,12 +23,13 @@ export function createNfcTagifyScope(
   client: NfcTagifyClient,
   scope: CallScope,
   concurrency: number,
+  records: IdempotencyStore,
 ): NfcTagifyScope {
   const loaders = createNfcTagifyLoaders(client, scope, concurrency);
   return {
     client,
     loaders,
-    commands: new NfcTagifyCardOrderCommands(client, loaders, scope),
+    commands: new NfcTagifyCardOrderCommands(client, loaders, scope, records),
     orderRange: (filter, offset, count) => loadOrderRange(loaders, filter, offset, count),
   };
 }

@@ -7,6 +7,7 @@ import { UserErrorCode, userError } from '../../graph/common/user-error.type.js'
 import type { UserError } from '../../graph/common/user-error.type.js';
 import type { SubscriptionOrderPreview } from '../../graph/subscription-orders/subscription-order-preview.type.js';
 import type { SubscriptionOrder } from '../../graph/subscription-orders/subscription-order.type.js';
+import { LEASE_GRACE_MS, RecordPoll } from '../../store/idempotency.js';
 import type { IdempotencyStore } from '../../store/idempotency.js';
 import { OutcomeUnknownError } from '../http.js';
 import type { CallScope } from '../http.js';
@@ -33,15 +34,6 @@ export interface SubmitKey {
   /** The client's `idempotencyKey`. */
   idempotencyKey: string;
 }
-
-/**
- * How long a claim holds off takeovers beyond the operation's own deadline: covers clock skew between gateways
- * and the database and a holder slow to write its outcome. A holder that crashed is replaced after this.
- */
-export const LEASE_GRACE_MS = 60_000;
-const POLL_MS = { first: 25, max: 250 };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Partner Orders operations of one GraphQL operation (its scope carries the deadline). Submits are made
@@ -75,7 +67,7 @@ export class PartnerOrdersCommands {
   async submit(request: PoOrderRequest, key: SubmitKey): Promise<SubmitOutcome> {
     const recordScope = `partner_orders.submit:${key.keyId}`;
     const hash = requestHash(request);
-    let pollMs = POLL_MS.first;
+    const poll = new RecordPoll(this.scope.deadline);
     for (;;) {
       const leaseMs = this.scope.deadline - Date.now() + LEASE_GRACE_MS;
       const claim = await this.records.claim(recordScope, key.idempotencyKey, hash, leaseMs);
@@ -98,14 +90,12 @@ export class PartnerOrdersCommands {
           );
         case 'pending':
           // The first request is still at the vendor: its answer is ours, once it is stored.
-          if (Date.now() + pollMs >= this.scope.deadline) {
+          if (!(await poll.wait())) {
             throw new UpstreamUnavailableError(
               'Partner Orders',
               'an earlier submission with this idempotencyKey is still in progress; retry with the same key',
             );
           }
-          await sleep(pollMs);
-          pollMs = Math.min(POLL_MS.max, pollMs * 2);
       }
     }
   }
