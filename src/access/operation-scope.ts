@@ -8,7 +8,7 @@ const SCOPE_OF: Record<OperationTypeNode, KeyScope> = {
   query: 'read',
   subscription: 'read',
   mutation: 'write',
-} as Record<OperationTypeNode, KeyScope>;
+};
 
 /**
  * The error for an operation the key's scopes do not allow, before any resolver runs (so nothing is read from
