@@ -689,6 +689,20 @@ describe('a key bound to partner A, against every root field', () => {
     }
   });
 
+  it('answers 401 to a key the file does not hold, and to the hash a hash-only entry stores', async () => {
+    for (const key of ['matrix-key-unknown-0123456789', sha256(KEY_B)]) {
+      const response = await as(key, '{ partners(first: 1) { totalCount } }');
+      assert.equal(response.status, 401, key);
+      assert.deepEqual(
+        response.body.errors?.map((error) => error.extensions?.code),
+        ['UNAUTHENTICATED'],
+      );
+    }
+    // The file's hash-only key itself works.
+    const b = await as(KEY_B, 'query ($id: ID!) { partner(id: $id) { id } }', { id: PARTNER_B });
+    assert.deepEqual(b.body, { data: { partner: { id: PARTNER_B } } });
+  });
+
   it('refuses a read-only key every mutation with FORBIDDEN (403), before any vendor call, over HTTP and graphql-ws', async () => {
     const before = await upstreamCalls(stack.gateway);
     for (const [field, entry] of Object.entries(matrix().Mutation)) {
