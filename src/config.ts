@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { fullAccessKeys } from './auth.js';
+import type { ClientKey } from './auth.js';
+import { KeysFileError, loadKeysFile } from './access/keys-file.js';
 
 /**
  * Every setting, read from the environment once at start and validated with a message that names the variable.
@@ -41,6 +44,11 @@ export interface GatewayConfig {
   apiKeys: string[];
   /** True when no key was configured and one was generated for this run (printed at start). */
   generatedApiKey: boolean;
+  /**
+   * Every accepted client key: `apiKeys` as full-access keys, then the entries of `GATEWAY_KEYS_FILE` (scopes,
+   * partner bindings; possibly only hashes).
+   */
+  clientKeys: ClientKey[];
   /** Upper bound on one GraphQL operation's upstream work, retries included. */
   operationTimeoutMs: number;
   /** Upper bound on one upstream HTTP attempt. */
@@ -152,28 +160,54 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+/** `GATEWAY_KEYS_FILE`, when set: its keys, checked whole (a broken entry names its index and field). */
+function keysFromFile(env: Env): ClientKey[] {
+  const path = env.GATEWAY_KEYS_FILE?.trim();
+  if (!path) return [];
+  try {
+    return loadKeysFile(path);
+  } catch (error) {
+    if (error instanceof KeysFileError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const production = env.NODE_ENV === 'production';
   const configuredKeys = (env.GATEWAY_API_KEYS ?? '')
     .split(',')
     .map((key) => key.trim())
     .filter((key) => key.length > 0);
-  if (configuredKeys.length === 0 && production) {
-    throw new ConfigError('GATEWAY_API_KEYS must list at least one client key when NODE_ENV=production.');
-  }
   const tooShort = configuredKeys.find((key) => key.length < 16);
   if (tooShort !== undefined) {
     throw new ConfigError('GATEWAY_API_KEYS: every key must be at least 16 characters long.');
   }
-  const apiKeys =
-    configuredKeys.length > 0 ? configuredKeys : [`pg_dev_${randomBytes(18).toString('base64url')}`];
+  const keysFile = keysFromFile(env);
+  if (configuredKeys.length === 0 && keysFile.length === 0 && production) {
+    throw new ConfigError(
+      'GATEWAY_API_KEYS or GATEWAY_KEYS_FILE must give at least one client key when NODE_ENV=production.',
+    );
+  }
+  const generatedApiKey = configuredKeys.length === 0 && keysFile.length === 0;
+  const apiKeys = generatedApiKey ? [`pg_dev_${randomBytes(18).toString('base64url')}`] : configuredKeys;
+  const fullAccess = fullAccessKeys(apiKeys);
+  const alsoFullAccess = keysFile.findIndex((key) =>
+    fullAccess.some((full) => full.digest.equals(key.digest)),
+  );
+  if (alsoFullAccess !== -1) {
+    throw new ConfigError(
+      `GATEWAY_KEYS_FILE[${alsoFullAccess}] (key "${keysFile[alsoFullAccess]!.name}") is also in GATEWAY_API_KEYS: configure each key once.`,
+    );
+  }
+  const clientKeys = [...fullAccess, ...keysFile];
 
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     production,
     apiKeys,
-    generatedApiKey: configuredKeys.length === 0,
+    generatedApiKey,
+    clientKeys,
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),

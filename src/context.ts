@@ -1,3 +1,4 @@
+import { Access } from './access/access.js';
 import type { Caller } from './auth.js';
 import type { EventFeed } from './events/event-feed.js';
 import type { OrderChangePublisher } from './vendors/navipartner/order-commands.js';
@@ -50,6 +51,8 @@ export interface GatewayServices {
 export interface GatewayContext {
   requestId: string;
   caller: Caller;
+  /** What the caller's key may see and change: every resolver asks it (see `src/access/access.ts`). */
+  access: Access;
   scope: CallScope;
   logger: Logger;
   store: Store;
@@ -80,8 +83,13 @@ export function createContext(services: GatewayServices, requestId: string, call
   return {
     requestId,
     caller,
+    access: new Access(caller, {
+      claims: store.claims,
+      partnerIdByChannelManagerId: partnerPortal.loaders.partnerIdByChannelManagerId,
+    }),
     scope,
-    logger: services.logger.child({ requestId }),
+    // The key's name and fingerprint, never the key.
+    logger: services.logger.child({ requestId, keyId: caller.keyId, keyName: caller.name }),
     store,
     channelManager: createChannelManagerScope(
       vendors.channelManager,

@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { operationScopePlugin } from './access/operation-scope.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
@@ -158,7 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ),
     },
   };
-  const authenticator = new ApiKeyAuthenticator(config.apiKeys);
+  const authenticator = new ApiKeyAuthenticator(config.clientKeys);
 
   const app = express();
   app.disable('x-powered-by');
@@ -231,6 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginDrainHttpServer({ httpServer }),
       drainSubscriptions,
       ApolloServerPluginLandingPageDisabled(),
+      operationScopePlugin(),
       operationMetrics,
     ],
   });

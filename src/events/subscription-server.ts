@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { operationScopeError } from '../access/operation-scope.js';
 import type { ApiKeyAuthenticator, Caller } from '../auth.js';
 import { createContext } from '../context.js';
 import type { GatewayServices } from '../context.js';
@@ -114,7 +115,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         }
         ctx.extra.caller = caller;
         ctx.extra.operations = new Map();
-        logger.debug({ keyId: caller.keyId }, 'websocket connected');
+        logger.debug({ keyId: caller.keyId, keyName: caller.name }, 'websocket connected');
         return true;
       },
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
@@ -128,15 +129,24 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [
             new GraphQLError('Unable to identify the operation: name it with `operationName`.', {
               extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
             }),
           ];
         }
+        // The same scope rule as over HTTP, before anything runs.
+        const refused = ctx.extra.caller && operationScopeError(ctx.extra.caller, operation.operation);
+        if (refused) return [refused];
         logger.info(
-          { requestId, keyId: ctx.extra.caller?.keyId, operationName: payload.operationName ?? undefined },
+          {
+            requestId,
+            keyId: ctx.extra.caller?.keyId,
+            keyName: ctx.extra.caller?.name,
+            operationName: payload.operationName ?? undefined,
+          },
           'graphql-ws operation',
         );
         return {

@@ -57,6 +57,20 @@ const migrations: Record<string, Migration> = {
       await sql`create index webhook_events_partner on webhook_events (partner_id, seq)`.execute(db);
     },
   },
+  '0004_partner_claims': {
+    async up(db: Kysely<unknown>) {
+      // Which partner owns a vendor object the vendor itself ties to no partner (see partner-claims.ts).
+      await sql`
+        create table partner_claims (
+          kind text not null,
+          object_id text not null,
+          partner_id text,
+          created_at timestamptz not null default now(),
+          primary key (kind, object_id)
+        )`.execute(db);
+      await sql`create index partner_claims_partner on partner_claims (kind, partner_id)`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -53,8 +53,19 @@ export interface WebhookEventsTable {
   superseded: boolean;
 }
 
+/** Owners of vendor objects that name no partner at their vendor; see `partner-claims.ts`. */
+export interface PartnerClaimsTable {
+  /** What `object_id` is, e.g. `national_express.account`, `nfc_tagify.customer_reference`. */
+  kind: string;
+  object_id: string;
+  /** The PartnerPortal partner; null: claimed for no partner (only keys for all partners see it). */
+  partner_id: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface StoreSchema {
   partner_links: PartnerLinksTable;
+  partner_claims: PartnerClaimsTable;
   idempotency_records: IdempotencyRecordsTable;
   webhook_events: WebhookEventsTable;
 }

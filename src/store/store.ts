@@ -5,6 +5,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { IdempotencyStore } from './idempotency.js';
 import { migrationProvider } from './migrations.js';
+import { PartnerClaimStore } from './partner-claims.js';
 import { PartnerLinkStore } from './partner-links.js';
 import { WebhookInbox } from './webhook-inbox.js';
 import { pglitePool } from './pglite-pool.js';
@@ -24,6 +25,8 @@ export interface Store {
   kind: 'postgres' | 'pglite';
   db: Kysely<StoreSchema>;
   links: PartnerLinkStore;
+  /** Which partner owns vendor objects that name none (National Express accounts, card-order references). */
+  claims: PartnerClaimStore;
   /** Records that make retried writes happen once (keyed by the client's idempotency key). */
   idempotency: IdempotencyStore;
   /** The webhook inbox (and the ticket-order changes the gateway publishes itself). */
@@ -71,6 +74,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     kind,
     db,
     links: new PartnerLinkStore(db),
+    claims: new PartnerClaimStore(db),
     idempotency: new IdempotencyStore(db),
     inbox: new WebhookInbox(db),
     listen,

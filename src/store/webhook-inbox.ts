@@ -35,11 +35,16 @@ export interface RecordOutcome {
   superseded: boolean;
 }
 
+/** Keeps `in (…)` valid for an empty list of partners; no partner id is empty. */
+const NO_PARTNER = '';
+
 export interface EventQuery {
   /** Only events after this sequence number. */
   afterSeq?: string;
   subject?: EventSubject;
   partnerId?: string;
+  /** Only events about one of these partners (events naming no partner are left out); undefined: all. */
+  partnerIds?: readonly string[];
   limit: number;
 }
 
@@ -119,6 +124,7 @@ export class WebhookInbox {
     if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
     if (query.subject) select = select.where('subject', '=', query.subject);
     if (query.partnerId) select = select.where('partner_id', '=', query.partnerId);
+    if (query.partnerIds) select = select.where('partner_id', 'in', [...query.partnerIds, NO_PARTNER]);
     return select.execute();
   }
 
@@ -139,6 +145,7 @@ export class WebhookInbox {
       .where('superseded', '=', false);
     if (query.subject) select = select.where('subject', '=', query.subject);
     if (query.partnerId) select = select.where('partner_id', '=', query.partnerId);
+    if (query.partnerIds) select = select.where('partner_id', 'in', [...query.partnerIds, NO_PARTNER]);
     const row = await select.executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -30,6 +30,8 @@ export type CardOrderFilter = {
 export type CardOrderInput = {
   /** Our own reference for the order, 1 to 100 characters. Resubmitting the same order with it answers the existing order; other content under the same reference is a DUPLICATE. */
   customerReference: string;
+  /** The PartnerPortal partner the order is for (NFC Tagify knows no partners: the gateway records it with the customerReference). A key bound to one partner may omit it; a key bound to several must name one of its own (another is FORBIDDEN). Omitted by a key for all partners, the order belongs to no partner and only keys for all partners see it. */
+  partnerId?: string | number | null | undefined;
   /** The NFC Tagify product (`prod_…`, see `products(vendor: NFC_TAGIFY)`). */
   productId: string | number;
   /** Number of units, from the product's `minQuantity` to 10000. */
@@ -122,6 +124,8 @@ export type PartnerInput = {
 export type PartnerLinksInput = {
   /** The Channel Manager partnerId whose ticket orders belong to this partner; null unlinks. One Channel Manager partner belongs to at most one partner. */
   channelManagerPartnerId?: string | number | null | undefined;
+  /** The National Express accounts that belong to this partner: the list replaces the partner's accounts (an empty list removes them all; omitted or null leaves them). At most 100, each `NXA-` and six digits, each an existing account that belongs to no other partner. */
+  nationalExpressAccountIds?: Array<string | number> | null | undefined;
 };
 
 /** Changes to a partner. Omitted fields stay as they are; an explicit null clears email or phone. */

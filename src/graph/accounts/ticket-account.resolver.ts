@@ -21,21 +21,24 @@ export class TicketAccountResolver {
   })
   async order(@Root() ticket: Ticket, @Ctx() ctx: GatewayContext): Promise<Order | null> {
     if (!ticket.orderId) return null;
-    const order = await ctx.channelManager.loaders.orderById.load(ticket.orderId);
+    const order = await ctx.access.ticketOrder(
+      await ctx.channelManager.loaders.orderById.load(ticket.orderId),
+    );
     return order ? orderFromVendor(order) : null;
   }
 
   @FieldResolver(() => Account, {
     nullable: true,
     description:
-      'The National Express account the ticket is linked to; null when it is linked to none. One vendor call ' +
-      'per 100 tickets of an answer.',
+      'The National Express account the ticket is linked to; null when it is linked to none (or to one the API ' +
+      'key may not see). One vendor call per 100 tickets of an answer.',
   })
   async account(@Root() ticket: Ticket, @Ctx() ctx: GatewayContext): Promise<Account | null> {
     const { loaders } = ctx.nationalExpress;
-    const account = ticket.accountId
+    const found = ticket.accountId
       ? await loaders.accountById.load(ticket.accountId)
       : await loaders.accountByTicketReference.load(ticket.referenceNumber);
-    return account ? accountFromVendor(account) : null;
+    const account = found ? accountFromVendor(found) : null;
+    return ctx.access.account(account);
   }
 }

@@ -66,4 +66,16 @@ export class CardOrderInput {
   @Field(() => ShippingInput, { description: 'Where the order is shipped.' })
   @ValidateNested()
   shipping!: ShippingInput;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The PartnerPortal partner the order is for (NFC Tagify knows no partners: the gateway records it with the ' +
+      'customerReference). A key bound to one partner may omit it; a key bound to several must name one of its ' +
+      'own (another is FORBIDDEN). Omitted by a key for all partners, the order belongs to no partner and only ' +
+      'keys for all partners see it.',
+  })
+  @IsOptional()
+  @Matches(/^\S{1,100}$/, { message: 'partnerId must be 1 to 100 characters without blanks' })
+  partnerId?: string | null;
 }

@@ -6,7 +6,11 @@ import {
   orderRequestFromInput,
   productFromNfcTagify,
 } from '../../vendors/nfctagify/mappers.js';
-import { pageSize } from '../common/connection.js';
+import { CLAIM_KIND } from '../../store/partner-claims.js';
+import { NT_MAX_PER_PAGE } from '../../vendors/nfctagify/contract.js';
+import type { NtOrderFilterQuery } from '../../vendors/nfctagify/loaders.js';
+import { pageOfList, pageSize } from '../common/connection.js';
+import { UserErrorCode, userError } from '../common/user-error.type.js';
 import { offsetConnection } from '../common/offset-cursor.js';
 import type { Connection } from '../common/connection.js';
 import { validateInput } from '../common/validate-input.js';
@@ -23,24 +27,72 @@ async function productOf(productId: string, ctx: GatewayContext): Promise<Produc
   return product ? productFromNfcTagify(product) : null;
 }
 
+/** A customerReference already used by another partner, or by orders the gateway cannot tie to a partner. */
+const REFERENCE_TAKEN: CardOrderPayload = {
+  cardOrder: null,
+  userErrors: [
+    userError(
+      UserErrorCode.DUPLICATE,
+      'A card order with this customerReference already exists, with different content.',
+      ['input', 'customerReference'],
+    ),
+  ],
+};
+
+/**
+ * A bound key's card orders: those whose customerReference was claimed for its partners, one vendor list call
+ * per reference (the vendor's own filter, so status and dates filter there), newest first as the vendor lists.
+ */
+async function cardOrdersOfBoundKey(
+  ctx: GatewayContext,
+  query: NtOrderFilterQuery,
+  first: number | undefined,
+  after: string | undefined,
+): Promise<Connection<CardOrder>> {
+  const claimed = await ctx.access.claimedObjects(CLAIM_KIND.cardOrderReference);
+  const wanted = query.customer_reference;
+  const references = wanted === undefined ? claimed : claimed.filter((reference) => reference === wanted);
+  const ranges = await Promise.all(
+    references.map((reference) =>
+      ctx.nfcTagify.orderRange({ ...query, customer_reference: reference }, 0, NT_MAX_PER_PAGE),
+    ),
+  );
+  const orders = ranges
+    .flatMap((range, index) => range.orders.filter((order) => order.customer_reference === references[index]))
+    .map(cardOrderFromNfcTagify)
+    .map((order) => ({ key: `${order.createdAt.toISOString()}|${order.id}`, order }));
+  orders.sort((a, b) => (a.key < b.key ? 1 : -1));
+  return pageOfList(
+    orders,
+    (entry) => entry.key,
+    (entry) => entry.order,
+    first,
+    after,
+    (cursor, entry) => (entry.key < cursor ? -1 : 1),
+  );
+}
+
 @Resolver(() => CardOrder)
 export class CardOrderResolver {
   @Query(() => CardOrder, {
     nullable: true,
-    description: 'An NFC Tagify card order by its id; null when there is none.',
+    description:
+      "An NFC Tagify card order by its id; null when there is none or when the API key may not see the order's " +
+      'partner.',
   })
   async cardOrder(
     @Arg('id', () => ID, { description: "NFC Tagify's order id (`ord_…`)." }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<CardOrder | null> {
     const order = await ctx.nfcTagify.loaders.orderById.load(id);
-    return order ? cardOrderFromNfcTagify(order) : null;
+    return ctx.access.cardOrder(order ? cardOrderFromNfcTagify(order) : null);
   }
 
   @Query(() => CardOrderConnection, {
     description:
       'Our NFC Tagify card orders, newest first. Each page costs one or two vendor list calls. Cursors are ' +
-      'positions in the list: an order placed while a client walks it shifts later pages by one.',
+      'positions in the list: an order placed while a client walks it shifts later pages by one. A key bound to ' +
+      "partners lists only its partners' orders (one vendor list call per customerReference).",
   })
   async cardOrders(
     @Arg('filter', () => CardOrderFilter, { nullable: true, description: 'Conditions the orders must meet.' })
@@ -51,8 +103,9 @@ export class CardOrderResolver {
     after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<CardOrder>> {
-    const size = pageSize(first);
     const query = listQueryFromFilter(filter);
+    if (!ctx.access.allPartners) return cardOrdersOfBoundKey(ctx, query, first, after);
+    const size = pageSize(first);
     const print = fingerprint(query);
     const offset = offsetAfter(after, print);
     const { orders, total } = await ctx.nfcTagify.orderRange(query, offset, size);
@@ -79,7 +132,8 @@ export class CardOrderResolver {
       'Places an NFC card order with NFC Tagify (it starts PENDING and moves on by itself). Safe to retry: the ' +
       'same customerReference with the same content answers the existing order, also after a lost response; ' +
       'with other content it is a DUPLICATE user error. A spent rate limit or daily order quota is a ' +
-      'RATE_LIMITED error saying when to retry.',
+      'RATE_LIMITED error saying when to retry. The order belongs to `input.partnerId` (see there); a ' +
+      'customerReference already used for another partner is a DUPLICATE user error.',
   })
   async createCardOrder(
     @Arg('input', () => CardOrderInput, { description: 'The order.' }) input: CardOrderInput,
@@ -87,6 +141,24 @@ export class CardOrderResolver {
   ): Promise<CardOrderPayload> {
     const problems = await validateInput('input', input);
     if (problems.length > 0) return { cardOrder: null, userErrors: problems };
+    const partner = ctx.access.cardOrderPartner(input.partnerId, 'input.partnerId');
+    const reference = input.customerReference;
+    const { claims } = ctx.store;
+    // The reference is claimed before the order is placed, so a lost answer cannot leave an order without its
+    // partner, and a retry finds its claim.
+    let owner = (await claims.owners(CLAIM_KIND.cardOrderReference, [reference])).get(reference);
+    if (partner !== null) {
+      if (owner === undefined) {
+        // Orders placed under this reference before anyone claimed it belong to no partner we can prove.
+        const earlier = await ctx.nfcTagify.orderRange({ customer_reference: reference }, 0, 1);
+        if (earlier.orders.some((order) => order.customer_reference === reference)) return REFERENCE_TAKEN;
+        owner = await claims.claim(CLAIM_KIND.cardOrderReference, reference, partner);
+      }
+      if (owner !== partner) return REFERENCE_TAKEN;
+    } else if (owner === undefined) {
+      // Recorded as nobody's, so no bound key can claim (and so read) this order later.
+      await claims.claim(CLAIM_KIND.cardOrderReference, reference, null);
+    }
     return ctx.nfcTagify.commands.create(orderRequestFromInput(input));
   }
 }

@@ -113,6 +113,18 @@ export function pageOfList<TItem, TNode>(
   };
 }
 
+/** An empty page that still checks `first` and `after`, so a bad argument is refused whatever the list holds. */
+export function emptyConnection<TNode>(first: number | undefined | null, after: string | undefined | null) {
+  return pageOfList<TNode, TNode>(
+    [],
+    () => '',
+    (node) => node,
+    first,
+    after,
+    () => 1,
+  );
+}
+
 export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }

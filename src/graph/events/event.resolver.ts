@@ -53,15 +53,24 @@ async function liveEvents(
     throw new BadUserInputError(OVER_WEBSOCKET);
   }
   const afterSeq = args.after ? await seqOfCursor(store.inbox, args.after) : await latestSeq(store.db);
+  const partnerIds = context.access.partnerIds;
   return live.subscriptions.stream(
-    { subject, afterSeq, ...(args.partnerId ? { partnerId: args.partnerId } : {}) },
+    {
+      subject,
+      afterSeq,
+      ...(args.partnerId ? { partnerId: args.partnerId } : {}),
+      // A bound key hears only of its partners (a partnerId of another partner: nothing at all).
+      ...(partnerIds ? { partnerIds } : {}),
+    },
     (row) => eventFromRow(row, live.freshContext()),
   );
 }
 
 const PARTNER_ID_ARG = {
   nullable: true,
-  description: 'Only events about this PartnerPortal partner (`ptn_…`); all partners when omitted.',
+  description:
+    'Only events about this PartnerPortal partner (`ptn_…`); all partners when omitted. A key bound to partners ' +
+    'hears only of its own partners, whatever is given here.',
 } as const;
 const AFTER_ARG = {
   nullable: true,
@@ -75,7 +84,8 @@ export class EventResolver {
   @Query(() => EventConnection, {
     description:
       "The gateway's events, oldest first: PartnerPortal webhooks and ticket-order changes made through the " +
-      'gateway. Events superseded by a newer one about the same order are left out.',
+      'gateway. Events superseded by a newer one about the same order are left out. A key bound to partners ' +
+      'sees only events about its partners.',
   })
   async events(
     @Arg('after', () => String, { nullable: true, description: 'An event id; the page starts after it.' })
@@ -87,10 +97,12 @@ export class EventResolver {
     const size = pageSize(first);
     const { inbox } = ctx.store;
     const afterSeq = after ? await seqOfCursor(inbox, after) : undefined;
+    const partnerIds = ctx.access.partnerIds;
+    const mine = partnerIds ? { partnerIds } : {};
     const [rows, totalCount] = await Promise.all([
       // One more than asked tells whether another page follows.
-      inbox.list({ ...(afterSeq === undefined ? {} : { afterSeq }), limit: size + 1 }),
-      inbox.count({}),
+      inbox.list({ ...(afterSeq === undefined ? {} : { afterSeq }), ...mine, limit: size + 1 }),
+      inbox.count(mine),
     ]);
     const nodes = rows.slice(0, size).map((row) => eventFromRow(row));
     const edges = nodes.map((node) => ({ cursor: node.id, node }));
@@ -150,11 +162,11 @@ export class OrderEventResolver {
     const context = event.context ?? ctx;
     if (event.vendor === Vendor.PARTNER_PORTAL) {
       const order = await context.partnerPortal.loaders.orderById.load(event.orderId);
-      return order ? portalOrderFromVendor(order) : null;
+      return context.access.portalOrder(order ? portalOrderFromVendor(order) : null);
     }
     if (event.vendor === Vendor.CHANNEL_MANAGER) {
       const order = await context.channelManager.loaders.orderById.load(event.orderId);
-      return order ? orderFromVendor(order) : null;
+      return context.access.ticketOrder(order ? orderFromVendor(order) : null);
     }
     return null;
   }
@@ -167,8 +179,9 @@ export class PartnerEventResolver {
     description: 'The partner as it is now at PartnerPortal; null when it no longer exists.',
   })
   async partner(@Root() event: PartnerEvent, @Ctx() ctx: GatewayContext): Promise<Partner | null> {
-    if (!event.partnerId) return null;
-    const partner = await (event.context ?? ctx).partnerPortal.loaders.partnerById.load(event.partnerId);
+    const context = event.context ?? ctx;
+    if (!event.partnerId || !context.access.mayUsePartner(event.partnerId)) return null;
+    const partner = await context.partnerPortal.loaders.partnerById.load(event.partnerId);
     return partner ? partnerFromVendor(partner) : null;
   }
 }

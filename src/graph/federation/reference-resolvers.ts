@@ -18,12 +18,14 @@ interface Reference {
 type ReferenceResolver<T> = (reference: Reference, ctx: GatewayContext) => Promise<T | null>;
 
 /**
- * `__resolveReference` for every entity, through the same per-request loaders as the root queries: the
+ * `__resolveReference` for every entity, through the same per-request loaders and the same access rules as the
+ * root queries (an entity the key may not see resolves to null, as a missing one): the
  * representations of one `_entities` call are loaded together, so five partners are one vendor call, not five.
  */
 export const referenceResolvers: Record<string, { __resolveReference: ReferenceResolver<unknown> }> = {
   Partner: {
     __resolveReference: (async ({ id }, ctx) => {
+      if (!ctx.access.mayUsePartner(id)) return null;
       const partner = await ctx.partnerPortal.loaders.partnerById.load(id);
       return partner ? partnerFromVendor(partner) : null;
     }) satisfies ReferenceResolver<Partner>,
@@ -31,7 +33,7 @@ export const referenceResolvers: Record<string, { __resolveReference: ReferenceR
   Order: {
     __resolveReference: (async ({ id }, ctx) => {
       const order = await ctx.channelManager.loaders.orderById.load(id);
-      return order ? orderFromVendor(order) : null;
+      return ctx.access.ticketOrder(order ? orderFromVendor(order) : null);
     }) satisfies ReferenceResolver<Order>,
   },
   Product: {
@@ -45,6 +47,7 @@ export const referenceResolvers: Record<string, { __resolveReference: ReferenceR
   },
   Account: {
     __resolveReference: (async ({ id }, ctx) => {
+      if (!(await ctx.access.mayUseAccount(id))) return null;
       const account = await ctx.nationalExpress.loaders.accountById.load(id);
       return account ? accountFromVendor(account) : null;
     }) satisfies ReferenceResolver<Account>,
@@ -52,13 +55,13 @@ export const referenceResolvers: Record<string, { __resolveReference: ReferenceR
   CardOrder: {
     __resolveReference: (async ({ id }, ctx) => {
       const order = await ctx.nfcTagify.loaders.orderById.load(id);
-      return order ? cardOrderFromNfcTagify(order) : null;
+      return ctx.access.cardOrder(order ? cardOrderFromNfcTagify(order) : null);
     }) satisfies ReferenceResolver<CardOrder>,
   },
   PortalOrder: {
     __resolveReference: (async ({ id }, ctx) => {
       const order = await ctx.partnerPortal.loaders.orderById.load(id);
-      return order ? portalOrderFromVendor(order) : null;
+      return ctx.access.portalOrder(order ? portalOrderFromVendor(order) : null);
     }) satisfies ReferenceResolver<PortalOrder>,
   },
 };

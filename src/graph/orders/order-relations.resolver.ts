@@ -15,12 +15,13 @@ export class OrderRelationsResolver {
   @FieldResolver(() => Partner, {
     nullable: true,
     description:
-      'The partner the order belongs to; null when its Channel Manager partner is linked to no partner.',
+      'The partner the order belongs to; null when its Channel Manager partner is linked to no partner (or to ' +
+      'one the API key may not see).',
   })
   async partner(@Root() order: Order, @Ctx() ctx: GatewayContext): Promise<Partner | null> {
     const { loaders } = ctx.partnerPortal;
     const partnerId = await loaders.partnerIdByChannelManagerId.load(order.partnerId);
-    if (!partnerId) return null;
+    if (!partnerId || !ctx.access.mayUsePartner(partnerId)) return null;
     const partner = await loaders.partnerById.load(partnerId);
     return partner ? partnerFromVendor(partner) : null;
   }

@@ -7,7 +7,7 @@ import {
   orderFromVendor,
   orderRequestFromInput,
 } from '../../vendors/navipartner/mappers.js';
-import { pageOfList } from '../common/connection.js';
+import { emptyConnection, pageOfList } from '../common/connection.js';
 import type { Connection } from '../common/connection.js';
 import { UserErrorCode, userError } from '../common/user-error.type.js';
 import { validateInput } from '../common/validate-input.js';
@@ -16,6 +16,19 @@ import { OrderFilter } from './order-filter.input.js';
 import { OrderInput, prepareOrderInput } from './order.input.js';
 import { CancelOrderPayload, OrderPayload } from './order.payload.js';
 import { Order, OrderItem } from './order.type.js';
+
+/** The answer to an order id the key may not see: the same as for an id the Channel Manager does not know. */
+const NO_SUCH_ORDER = {
+  order: null,
+  userErrors: [userError(UserErrorCode.NOT_FOUND, 'No ticket order with this id exists.', ['id'])],
+};
+
+/** Does the order exist and belong to one of the key's partners? Asked before a write by id. */
+async function mayChangeOrder(ctx: GatewayContext, id: string): Promise<boolean> {
+  if (ctx.access.allPartners) return true;
+  const order = await ctx.channelManager.loaders.orderById.load(id);
+  return (await ctx.access.ticketOrder(order)) !== null;
+}
 
 /** Newest first; ties broken by id so the order is total and cursors are stable. */
 const sortKey = (summary: CmOrderSummary): string =>
@@ -32,6 +45,11 @@ export async function ticketOrdersOfPartner(
   first: number | undefined | null,
   after: string | undefined | null,
 ): Promise<Connection<Order>> {
+  // Another partner's orders read as an unknown partner's: none.
+  if (!(await ctx.access.mayUseChannelManagerPartner(partnerId))) {
+    listQueryFromFilter(filter);
+    return emptyConnection<Order>(first, after);
+  }
   const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
     partnerId,
     query: listQueryFromFilter(filter),
@@ -53,19 +71,22 @@ export async function ticketOrdersOfPartner(
 export class OrderResolver {
   @Query(() => Order, {
     nullable: true,
-    description: 'A ticket order by its Channel Manager orderId; null when there is none.',
+    description:
+      'A ticket order by its Channel Manager orderId; null when there is none or when the API key may not see ' +
+      "the order's partner.",
   })
   async order(
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<Order | null> {
-    const order = await ctx.channelManager.loaders.orderById.load(id);
+    const order = await ctx.access.ticketOrder(await ctx.channelManager.loaders.orderById.load(id));
     return order ? orderFromVendor(order) : null;
   }
 
   @Query(() => OrderConnection, {
     description:
-      "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when selected.",
+      "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when " +
+      'selected. Empty for a Channel Manager partner the API key may not see (one not linked to its partners).',
   })
   async orders(
     @Arg('partnerId', () => ID, { description: 'The Channel Manager partner.' }) partnerId: string,
@@ -86,7 +107,7 @@ export class OrderResolver {
   })
   async items(@Root() order: Order, @Ctx() ctx: GatewayContext): Promise<OrderItem[]> {
     if (order.items) return order.items;
-    const full = await ctx.channelManager.loaders.orderById.load(order.id);
+    const full = await ctx.access.ticketOrder(await ctx.channelManager.loaders.orderById.load(order.id));
     return full ? (orderFromVendor(full).items ?? []) : [];
   }
 
@@ -94,7 +115,8 @@ export class OrderResolver {
     description:
       'Submits a ticket order. With a paymentReference it is issued at once (ISSUED, or ERROR with ISSUANCE_FAILED); ' +
       'without, it rests as DRAFT. Safe to retry: the same partnerId + sellToOrderReference with the same content ' +
-      'answers the existing order; with other content it is a DUPLICATE user error.',
+      'answers the existing order; with other content it is a DUPLICATE user error. A partnerId not linked to ' +
+      "one of the API key's partners is FORBIDDEN.",
   })
   async createOrder(
     @Arg('input', () => OrderInput, { description: 'The order.' }) input: OrderInput,
@@ -102,11 +124,14 @@ export class OrderResolver {
   ): Promise<OrderPayload> {
     const problems = await validateInput('input', prepareOrderInput(input));
     if (problems.length > 0) return { order: null, userErrors: problems };
+    await ctx.access.requireChannelManagerPartner(input.partnerId, 'input.partnerId');
     return ctx.channelManager.commands.create(orderRequestFromInput(input));
   }
 
   @Mutation(() => OrderPayload, {
-    description: 'Confirms payment of a DRAFT order and issues it. On an ISSUED order it changes nothing.',
+    description:
+      'Confirms payment of a DRAFT order and issues it. On an ISSUED order it changes nothing. An order the API ' +
+      'key may not see is NOT_FOUND, as a missing one.',
   })
   async confirmOrder(
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
@@ -126,13 +151,15 @@ export class OrderResolver {
         ],
       };
     }
+    if (!(await mayChangeOrder(ctx, id))) return NO_SUCH_ORDER;
     return ctx.channelManager.commands.confirm(id, paymentReference);
   }
 
   @Mutation(() => OrderPayload, {
     description:
       'Replaces a DRAFT or ERROR order: header fields and all lines; partnerId and sellToOrderReference cannot change. ' +
-      'Wallets are re-issued when the order has a paymentReference (given here, or kept from before).',
+      'Wallets are re-issued when the order has a paymentReference (given here, or kept from before). An order ' +
+      'the API key may not see is NOT_FOUND, as a missing one; a partnerId not linked to its partners is FORBIDDEN.',
   })
   async replaceOrder(
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
@@ -141,18 +168,22 @@ export class OrderResolver {
   ): Promise<OrderPayload> {
     const problems = await validateInput('input', prepareOrderInput(input));
     if (problems.length > 0) return { order: null, userErrors: problems };
+    await ctx.access.requireChannelManagerPartner(input.partnerId, 'input.partnerId');
+    if (!(await mayChangeOrder(ctx, id))) return NO_SUCH_ORDER;
     return ctx.channelManager.commands.replace(id, orderRequestFromInput(input));
   }
 
   @Mutation(() => CancelOrderPayload, {
     description:
       'Cancels an order. An ISSUED order becomes CANCELLED with its wallets and tickets torn down; a DRAFT or ERROR ' +
-      'order is removed outright (`removed: true`). Cancelling a CANCELLED order changes nothing.',
+      'order is removed outright (`removed: true`). Cancelling a CANCELLED order changes nothing. An order the ' +
+      'API key may not see is NOT_FOUND, as a missing one.',
   })
   async cancelOrder(
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<CancelOrderPayload> {
+    if (!(await mayChangeOrder(ctx, id))) return { ...NO_SUCH_ORDER, removed: false };
     return ctx.channelManager.commands.cancel(id);
   }
 }

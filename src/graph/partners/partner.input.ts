@@ -1,4 +1,13 @@
-import { IsOptional, Matches, MaxLength, Validate, ValidateIf, ValidatorConstraint } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsOptional,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+} from 'class-validator';
 import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 
@@ -110,4 +119,20 @@ export class PartnerLinksInput {
   @IsOptional()
   @Matches(/^\S{1,100}$/, { message: 'channelManagerPartnerId must be 1 to 100 characters without blanks' })
   channelManagerPartnerId?: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      "The National Express accounts that belong to this partner: the list replaces the partner's accounts " +
+      '(an empty list removes them all; omitted or null leaves them). At most 100, each `NXA-` and six digits, ' +
+      'each an existing account that belongs to no other partner.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @ArrayUnique({ message: 'nationalExpressAccountIds must name each account at most once' })
+  @Matches(/^NXA-\d{6}$/, {
+    each: true,
+    message: 'nationalExpressAccountIds must hold National Express account ids (NXA- and six digits)',
+  })
+  nationalExpressAccountIds?: string[] | null;
 }

@@ -10,6 +10,13 @@ export class PartnerLinks {
       "The partner's Channel Manager partnerId, whose ticket orders are the partner's; null when unlinked.",
   })
   channelManagerPartnerId!: string | null;
+
+  @Field(() => [ID], {
+    description:
+      'The National Express accounts that belong to the partner (National Express names no partner itself): ' +
+      'a key bound to the partner sees exactly these accounts. Empty when none.',
+  })
+  nationalExpressAccountIds!: string[];
 }
 
 /**

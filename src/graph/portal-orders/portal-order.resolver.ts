@@ -17,14 +17,15 @@ import { PortalOrder, PortalOrderLine } from './portal-order.type.js';
 export class PortalOrderResolver {
   @Query(() => PortalOrder, {
     nullable: true,
-    description: 'A portal order by its PartnerPortal id; null when there is none.',
+    description:
+      "A portal order by its PartnerPortal id; null when there is none or when the API key may not see the order's partner.",
   })
   async portalOrder(
     @Arg('id', () => ID, { description: "PartnerPortal's order id (`ord_…`)." }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<PortalOrder | null> {
     const order = await ctx.partnerPortal.loaders.orderById.load(id);
-    return order ? portalOrderFromVendor(order) : null;
+    return ctx.access.portalOrder(order ? portalOrderFromVendor(order) : null);
   }
 
   @FieldResolver(() => Partner, {
@@ -32,6 +33,7 @@ export class PortalOrderResolver {
     description: 'The partner the order is for (batched with every other partner of the answer).',
   })
   async partner(@Root() order: PortalOrder, @Ctx() ctx: GatewayContext): Promise<Partner | null> {
+    if (!ctx.access.mayUsePartner(order.partnerId)) return null;
     const partner = await ctx.partnerPortal.loaders.partnerById.load(order.partnerId);
     return partner ? partnerFromVendor(partner) : null;
   }
@@ -40,7 +42,7 @@ export class PortalOrderResolver {
     description:
       'Pushes an order to PartnerPortal (status PENDING, lines priced with volume tiers). Safe to retry: the same ' +
       'partnerId + externalReference with the same lines answers the existing order (also after a lost response); ' +
-      'with other lines it is a DUPLICATE user error.',
+      'with other lines it is a DUPLICATE user error. A partnerId the API key is not bound to is FORBIDDEN.',
   })
   async createPortalOrder(
     @Arg('input', () => PortalOrderInput, { description: 'The order.' }) input: PortalOrderInput,
@@ -48,6 +50,7 @@ export class PortalOrderResolver {
   ): Promise<PortalOrderPayload> {
     const problems = await validateInput('input', input);
     if (problems.length > 0) return { portalOrder: null, userErrors: problems };
+    ctx.access.requirePartner(input.partnerId, 'input.partnerId');
     return ctx.partnerPortal.portalOrders.create(portalOrderRequestFromInput(input));
   }
 }

@@ -84,6 +84,29 @@ export function listQueryFromFilter(filter: AccountFilter | undefined | null): N
   };
 }
 
+/**
+ * Does an account meet a `GET /accounts` filter, as the vendor documents it (email exact and case-insensitive;
+ * search a case-insensitive substring of first, last, display or full name, or email)? For lists the gateway
+ * assembles itself from known ids (a key bound to partners), so they filter as the vendor's list does.
+ */
+export function accountMatchesQuery(account: NeAccount, query: NeListAccountsQuery): boolean {
+  const needle = query.search?.trim().toLowerCase();
+  const text = [
+    account.firstName,
+    account.lastName,
+    `${account.firstName} ${account.lastName}`,
+    account.displayName ?? '',
+    account.email,
+  ]
+    .join('\n')
+    .toLowerCase();
+  return (
+    (query.email === undefined || account.email.toLowerCase() === query.email.toLowerCase()) &&
+    (query.status === undefined || account.status === query.status) &&
+    (needle === undefined || text.includes(needle))
+  );
+}
+
 /** Filter parameters of `GET /accounts`, by the names of `AccountFilter`'s fields. */
 const FILTER_FIELDS = new Set(['email', 'status', 'search']);
 

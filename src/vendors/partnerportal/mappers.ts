@@ -65,9 +65,13 @@ export function partnerFromVendor(partner: PpPartner): Partner {
 }
 
 /** The gateway's own row; a partner without one has no links. */
-export function linksFromRow(row: PartnerLinkRow | null): PartnerLinks {
+export function linksFromRow(
+  row: PartnerLinkRow | null,
+  nationalExpressAccountIds: string[] = [],
+): PartnerLinks {
   return Object.assign(new PartnerLinks(), {
     channelManagerPartnerId: row?.channel_manager_partner_id ?? null,
+    nationalExpressAccountIds,
   });
 }
 
