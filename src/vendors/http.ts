@@ -5,7 +5,11 @@ import {
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../errors/gateway-errors.js';
+import { BrokenCircuitError, CircuitState } from 'cockatiel';
+import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { RequestPacer } from './pacer.js';
+import { DEFAULT_BREAKER, DEFAULT_RETRY_BUDGET, RetryBudget, createVendorBreaker } from './resilience.js';
+import type { BreakerOptions, BreakerVerdict, RetryBudgetOptions } from './resilience.js';
 import type { Transport } from './transport.js';
 
 /** What one GraphQL operation lends to every upstream call it makes. One per request. */
@@ -85,6 +89,10 @@ export interface VendorHttpOptions {
   requestIdHeaders?: string[];
   /** Keeps calls within the vendor's published rate limit (shared by all requests to this vendor). */
   pacer?: RequestPacer;
+  /** The vendor's retry budget (shared by all requests to it); defaults to `DEFAULT_RETRY_BUDGET`. */
+  retryBudget?: Partial<RetryBudgetOptions>;
+  /** The vendor's circuit breaker; defaults to `DEFAULT_BREAKER`. */
+  breaker?: Partial<BreakerOptions>;
   /** Injected in tests to make backoff instant; defaults to a real timer. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -106,40 +114,52 @@ export class OutcomeUnknownError extends UpstreamUnavailableError {
   }
 }
 
-type Attempt =
-  | { kind: 'response'; response: VendorResponse }
-  | {
-      kind: 'retryable';
-      /** Metric label: `timeout`, `network_error`, `HTTP 503`. */
-      reason: string;
-      /** For people: `timed out after 5000 ms`. */
-      detail: string;
-      /** The HTTP status, when the vendor answered. */
-      status?: number;
-      error: Error;
-      delayHintMs?: number;
-      sent: boolean;
-      /** The parsed body of a 429, for `VendorCall.rateLimitHoldsVendor`. */
-      body?: unknown;
-    };
+type Attempt = BreakerVerdict &
+  (
+    | { kind: 'response'; response: VendorResponse }
+    | {
+        kind: 'retryable';
+        /** Metric label: `timeout`, `network_error`, `HTTP 503`. */
+        reason: string;
+        /** For people: `timed out after 5000 ms`. */
+        detail: string;
+        /** The HTTP status, when the vendor answered. */
+        status?: number;
+        error: Error;
+        delayHintMs?: number;
+        sent: boolean;
+        /** The parsed body of a 429, for `VendorCall.rateLimitHoldsVendor`. */
+        body?: unknown;
+      }
+  );
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The only way out of the gateway: per-attempt timeouts bounded by the operation's deadline, retries with
  * exponential backoff and full jitter for calls that are safe to repeat, Retry-After honoured within the
- * deadline, a request id on every call, one metric per attempt. One instance per vendor client; holds no
- * per-request state.
+ * deadline, a retry budget and a circuit breaker per vendor, a request id on every call, one metric per attempt.
+ * One instance per vendor client, for the life of the process; its budget and breaker are shared by every
+ * request to that vendor, and it holds no per-request state.
  */
 export class VendorHttp {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly budget: RetryBudget;
+  private readonly breaker: CircuitBreakerPolicy;
 
   constructor(private readonly options: VendorHttpOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? sleepFor;
     this.random = options.random ?? Math.random;
+    this.budget = new RetryBudget({ ...DEFAULT_RETRY_BUDGET, ...options.retryBudget });
+    this.breaker = createVendorBreaker(
+      options.vendor,
+      { ...DEFAULT_BREAKER, ...options.breaker },
+      options.metrics,
+      options.logger,
+    );
   }
 
   get vendorName(): string {
@@ -155,20 +175,11 @@ export class VendorHttp {
         ? undefined
         : JSON.stringify(call.body);
     for (let attempt = 1; ; attempt++) {
-      const remaining = scope.deadline - Date.now();
-      if (remaining <= 0) {
+      if (scope.deadline - Date.now() <= 0) {
         throw new UpstreamUnavailableError(this.options.displayName, 'the operation deadline passed');
       }
-      // Every attempt, retries included, is a request the vendor counts against its limit.
-      await this.options.pacer?.acquire(scope.deadline);
-      const outcome = await this.attempt(
-        call,
-        url,
-        body,
-        scope,
-        Math.min(this.options.timeoutMs, remaining),
-        attempt,
-      );
+      if (attempt === 1) this.budget.recordFirstAttempt();
+      const outcome = await this.guardedAttempt(call, url, body, scope, attempt);
       if (outcome.kind === 'response') return outcome.response;
 
       // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
@@ -190,12 +201,51 @@ export class VendorHttp {
       if (attempt >= this.retry.maxAttempts || retryAfterTooLong || Date.now() + delay >= scope.deadline) {
         throw outcome.error;
       }
+      // Checked last, so a token is only spent on a retry that will happen.
+      if (!this.budget.tryRetry()) {
+        this.options.metrics.vendorRetriesDenied.inc({
+          vendor: this.options.vendor,
+          operation: call.operation,
+        });
+        throw outcome.error;
+      }
       this.options.metrics.vendorRetries.inc({
         vendor: this.options.vendor,
         operation: call.operation,
         reason: outcome.reason.startsWith('HTTP') ? outcome.reason.slice(5) : outcome.reason,
       });
       await this.sleep(delay);
+    }
+  }
+
+  /**
+   * One attempt through the vendor's circuit breaker. While the circuit is open, or half-open with its one probe
+   * in flight, the call fails fast without reaching the vendor (nor the pacer). A call that never left cannot
+   * have reached the vendor, so this is never an OutcomeUnknownError.
+   */
+  private async guardedAttempt(
+    call: VendorCall,
+    url: string,
+    body: string | undefined,
+    scope: CallScope,
+    attempt: number,
+  ): Promise<Attempt> {
+    const state = this.breaker.state;
+    try {
+      if (state === CircuitState.HalfOpen || state === CircuitState.Isolated) throw new BrokenCircuitError();
+      return await this.breaker.execute(async () => {
+        // Every attempt, retries included, is a request the vendor counts against its limit.
+        await this.options.pacer?.acquire(scope.deadline);
+        const remaining = Math.max(1, scope.deadline - Date.now());
+        return this.attempt(call, url, body, scope, Math.min(this.options.timeoutMs, remaining), attempt);
+      });
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      this.options.metrics.vendorShortCircuits.inc({
+        vendor: this.options.vendor,
+        operation: call.operation,
+      });
+      throw new UpstreamUnavailableError(this.options.displayName, 'circuit open, not calling it for now');
     }
   }
 
@@ -265,6 +315,8 @@ export class VendorHttp {
         detail: reason,
         error: new UpstreamUnavailableError(displayName, reason),
         sent: !refused,
+        // An attempt cut short by the operation's deadline says nothing about the vendor.
+        vendorFault: !timedOut || timeoutMs >= this.options.timeoutMs,
       };
     } finally {
       clearTimeout(timer);
@@ -303,6 +355,8 @@ export class VendorHttp {
         delayHintMs,
         sent: false,
         body: parseOrUndefined(text),
+        // The vendor's own budget, not a fault: it answered, and the pacer and Retry-After deal with it.
+        vendorFault: false,
       };
     }
     if (status >= 500) {
@@ -314,6 +368,7 @@ export class VendorHttp {
         error: new UpstreamUnavailableError(displayName, `HTTP ${status}`),
         delayHintMs: status === 503 ? parseRetryAfter(header('retry-after')) : undefined,
         sent: true,
+        vendorFault: true,
       };
     }
     let parsed: unknown;
@@ -326,7 +381,12 @@ export class VendorHttp {
           throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
       }
     }
-    return { kind: 'response', response: { status, body: parsed, header } };
+    return {
+      kind: 'response',
+      response: { status, body: parsed, header },
+      reason: `HTTP ${status}`,
+      vendorFault: false,
+    };
   }
 }
 
