@@ -38,9 +38,11 @@ export class CardOrderResolver {
   }
 
   @Query(() => CardOrderConnection, {
+    nullable: true,
     description:
       'Our NFC Tagify card orders, newest first. Each page costs one or two vendor list calls. Cursors are ' +
-      'positions in the list: an order placed while a client walks it shifts later pages by one.',
+      'positions in the list: an order placed while a client walks it shifts later pages by one. Null, with an ' +
+      'UPSTREAM_UNAVAILABLE error at this field, while NFC Tagify cannot answer.',
   })
   async cardOrders(
     @Arg('filter', () => CardOrderFilter, { nullable: true, description: 'Conditions the orders must meet.' })

@@ -64,8 +64,10 @@ export class OrderResolver {
   }
 
   @Query(() => OrderConnection, {
+    nullable: true,
     description:
-      "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when selected.",
+      "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when selected. " +
+      'Null, with an UPSTREAM_UNAVAILABLE error at this field, while the Channel Manager cannot answer.',
   })
   async orders(
     @Arg('partnerId', () => ID, { description: 'The Channel Manager partner.' }) partnerId: string,
