@@ -5,7 +5,8 @@ import type { Metrics } from '../src/metrics.js';
 import { DEFAULT_RETRY_BUDGET } from '../src/vendors/resilience.js';
 import { DOC_CUSTOMER_EMAIL } from '../src/vendors/partnerorders/sandbox-seed.js';
 import { SEEDED_PARTNER_ID } from '../src/vendors/partnerportal/sandbox.js';
-import type { Transport, TransportRequest, TransportResponse } from '../src/vendors/transport.js';
+import type { FaultRule } from '../src/vendors/sandbox-faults.js';
+import { clearFaults, setFaults } from './support/faults.js';
 import { startStack } from './support/stack.js';
 import type { GraphQLResponse, TestStack } from './support/stack.js';
 
@@ -15,41 +16,23 @@ import type { GraphQLResponse, TestStack } from './support/stack.js';
  */
 
 type VendorKey = keyof VendorEndpoints;
-/** How the vendor fails: an HTTP 5xx, a connection dropped mid-request, or no answer at all (a timeout). */
-type Fault = 503 | 500 | 'reset' | 'timeout';
 
-/** Sits between the gateway and the sandboxes; fails every request to one vendor while told to. */
-class FaultyWire {
-  down: { origin: string; fault: Fault } | undefined;
-  /** Requests that reached the failing vendor (none of them got through). */
-  failed = 0;
+/** The gateway's metric label of each vendor. */
+const LABEL: Record<VendorKey, string> = {
+  channelManager: 'channel_manager',
+  partnerPortal: 'partner_portal',
+  nfcTagify: 'nfc_tagify',
+  nationalExpress: 'national_express',
+  partnerOrders: 'partner_orders',
+};
 
-  wrap(inner: Transport): Transport {
-    return {
-      send: (request) => this.send(inner, request),
-      close: () => inner.close(),
-    };
-  }
+/** Makes every request to one sandbox fail, through its fault control route, as a real outage would. */
+async function takeDown(stack: TestStack, vendor: VendorKey, fault: FaultRule): Promise<void> {
+  await setFaults(stack[vendor].origin, [{ route: '*', ...fault }]);
+}
 
-  private send(inner: Transport, request: TransportRequest): Promise<TransportResponse> {
-    const down = this.down;
-    if (!down || new URL(request.url).origin !== down.origin) return inner.send(request);
-    this.failed++;
-    const { fault } = down;
-    if (fault === 'reset') {
-      return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    }
-    if (fault === 'timeout') {
-      return new Promise((_resolve, reject) =>
-        request.signal.addEventListener('abort', () => reject(new Error('aborted'))),
-      );
-    }
-    return Promise.resolve({
-      status: fault,
-      header: () => null,
-      text: () => Promise.resolve(JSON.stringify({ error: { code: 'INTERNAL', message: 'down' } })),
-    });
-  }
+async function bringBack(stack: TestStack, vendor: VendorKey): Promise<void> {
+  await clearFaults(stack[vendor].origin);
 }
 
 const ALL_VENDORS = /* GraphQL */ `
@@ -136,26 +119,31 @@ const VARIABLES = {
 };
 
 /** For each vendor: how it fails in this test, its name in errors, and the paths that must come back null. */
-const OUTAGES: { vendor: VendorKey; display: string; fault: Fault; paths: string[][] }[] = [
+const OUTAGES: { vendor: VendorKey; display: string; fault: FaultRule; paths: string[][] }[] = [
   {
     vendor: 'channelManager',
     display: 'Channel Manager',
-    fault: 503,
+    fault: { status: 503 },
     paths: [['partner', 'ticketOrders'], ['order']],
   },
   {
     vendor: 'partnerPortal',
     display: 'PartnerPortal',
-    fault: 'reset',
+    fault: { reset: true },
     // The catalogue list needs both catalogues to place its cursors; the card orders' products do not.
     paths: [['partner'], ['order', 'partner'], ['products']],
   },
-  { vendor: 'nfcTagify', display: 'NFC Tagify', fault: 'timeout', paths: [['cardOrders'], ['products']] },
-  { vendor: 'nationalExpress', display: 'National Express', fault: 500, paths: [['accounts']] },
+  {
+    vendor: 'nfcTagify',
+    display: 'NFC Tagify',
+    fault: { timeout: true },
+    paths: [['cardOrders'], ['products']],
+  },
+  { vendor: 'nationalExpress', display: 'National Express', fault: { status: 500 }, paths: [['accounts']] },
   {
     vendor: 'partnerOrders',
     display: 'Partner Orders',
-    fault: 'reset',
+    fault: { reset: true },
     paths: [['subscriptionOrderPreview']],
   },
 ];
@@ -203,7 +191,6 @@ function secretsOf(stack: TestStack): string[] {
 }
 
 describe('one vendor down, the rest of the query answers', () => {
-  const wire = new FaultyWire();
   let stack: TestStack;
   let healthy: unknown;
 
@@ -223,7 +210,6 @@ describe('one vendor down, the rest of the query answers', () => {
   before(async () => {
     stack = await startStack({
       seed: true,
-      wrapTransport: (transport) => wire.wrap(transport),
       env: { VENDOR_TIMEOUT_MS: '300', VENDOR_BREAKER_HALF_OPEN_MS: '200' },
     });
     const response = await stack.gql(ALL_VENDORS, VARIABLES);
@@ -255,9 +241,11 @@ describe('one vendor down, the rest of the query answers', () => {
   });
 
   for (const outage of OUTAGES) {
-    it(`${outage.display} down (${String(outage.fault)}): its fields are null with UPSTREAM_UNAVAILABLE, the rest answers`, async () => {
-      wire.down = { origin: new URL(stack.endpoints[outage.vendor].baseUrl).origin, fault: outage.fault };
-      wire.failed = 0;
+    const how = outage.fault.status ? `HTTP ${outage.fault.status}` : Object.keys(outage.fault).join();
+    it(`${outage.display} down (${how}): its fields are null with UPSTREAM_UNAVAILABLE, the rest answers`, async () => {
+      const labels = { vendor: LABEL[outage.vendor] };
+      const asked = await metricValue(stack.gateway.metrics, 'gateway_vendor_requests_total', labels);
+      await takeDown(stack, outage.vendor, outage.fault);
       try {
         const response = await stack.gql(ALL_VENDORS, VARIABLES);
         assert.equal(response.status, 200);
@@ -271,11 +259,14 @@ describe('one vendor down, the rest of the query answers', () => {
         for (const error of response.body.errors ?? []) {
           assert.match(error.message, new RegExp(`^${outage.display} is unavailable \\(`));
         }
-        assert.ok(wire.failed > 0, 'the failing vendor was asked');
+        assert.ok(
+          (await metricValue(stack.gateway.metrics, 'gateway_vendor_requests_total', labels)) > asked,
+          'the failing vendor was asked',
+        );
         const body = JSON.stringify(response.body);
         for (const secret of secretsOf(stack)) assert.ok(!body.includes(secret));
       } finally {
-        wire.down = undefined;
+        await bringBack(stack, outage.vendor);
       }
       await untilHealthy();
     });
@@ -283,14 +274,12 @@ describe('one vendor down, the rest of the query answers', () => {
 });
 
 describe('a vendor that keeps failing', () => {
-  const wire = new FaultyWire();
   let stack: TestStack;
   const ACCOUNTS = '{ accounts(first: 1) { nodes { id } } cardOrders(first: 1) { nodes { id } } }';
 
   before(async () => {
     stack = await startStack({
       seed: true,
-      wrapTransport: (transport) => wire.wrap(transport),
       env: { VENDOR_BREAKER_FAILURES: '4', VENDOR_BREAKER_HALF_OPEN_MS: '300' },
     });
   });
@@ -300,7 +289,9 @@ describe('a vendor that keeps failing', () => {
 
   it('opens its circuit: later calls fail fast without reaching it, shown in /metrics and the log; a probe closes it', async () => {
     const metrics = stack.gateway.metrics;
-    wire.down = { origin: new URL(stack.endpoints.nationalExpress.baseUrl).origin, fault: 503 };
+    const reached = (): Promise<number> =>
+      metricValue(metrics, 'gateway_vendor_requests_total', { vendor: 'national_express' });
+    await takeDown(stack, 'nationalExpress', { status: 503 });
     let reachedBeforeOpen = 0;
     for (let i = 0; i < 10; i++) {
       const response = await stack.gql(ACCOUNTS);
@@ -310,12 +301,12 @@ describe('a vendor that keeps failing', () => {
         { path: 'accounts', code: 'UPSTREAM_UNAVAILABLE', vendor: 'National Express' },
       ]);
       if (i >= 2) assert.match(response.body.errors?.[0]?.message ?? '', /circuit open/);
-      if (i === 2) reachedBeforeOpen = wire.failed;
+      if (i === 2) reachedBeforeOpen = await reached();
     }
     // Four consecutive failures open it (a page may cost two calls at once, so one more can be in flight);
     // after that nothing reaches the vendor until the half-open delay.
     assert.ok(reachedBeforeOpen >= 4 && reachedBeforeOpen <= 5, `${reachedBeforeOpen} calls`);
-    assert.equal(wire.failed, reachedBeforeOpen);
+    assert.equal(await reached(), reachedBeforeOpen);
     assert.ok(
       (await metricValue(metrics, 'gateway_vendor_short_circuits_total', { vendor: 'national_express' })) >=
         7,
@@ -336,9 +327,9 @@ describe('a vendor that keeps failing', () => {
     await pause(400);
     const probed = await stack.gql(ACCOUNTS);
     assert.equal(probed.body.data?.accounts, null);
-    assert.equal(wire.failed, reachedBeforeOpen + 1, 'one probe, the rest failed fast');
+    assert.equal(await reached(), reachedBeforeOpen + 1, 'one probe, the rest failed fast');
 
-    wire.down = undefined;
+    await bringBack(stack, 'nationalExpress');
     await pause(400);
     const recovered = await stack.gql(ACCOUNTS);
     assert.equal(recovered.body.errors, undefined);
@@ -353,13 +344,11 @@ describe('a vendor that keeps failing', () => {
 });
 
 describe('a sustained outage with the circuit held closed', () => {
-  const wire = new FaultyWire();
   let stack: TestStack;
 
   before(async () => {
     stack = await startStack({
       seed: true,
-      wrapTransport: (transport) => wire.wrap(transport),
       // Only the retry budget stands between the outage and three attempts per call.
       env: { VENDOR_BREAKER_FAILURES: '1000' },
     });
@@ -371,7 +360,7 @@ describe('a sustained outage with the circuit held closed', () => {
   it('adds at most ~10% retries to the upstream calls, not 3x the traffic', async (t) => {
     const metrics = stack.gateway.metrics;
     const labels = { vendor: 'national_express' };
-    wire.down = { origin: new URL(stack.endpoints.nationalExpress.baseUrl).origin, fault: 503 };
+    await takeDown(stack, 'nationalExpress', { status: 503 });
     const started = Date.now();
     for (let wave = 0; wave < 10; wave++) {
       const responses = await Promise.all(
@@ -385,7 +374,6 @@ describe('a sustained outage with the circuit held closed', () => {
     const calls = await metricValue(metrics, 'gateway_vendor_requests_total', labels);
     const retries = await metricValue(metrics, 'gateway_vendor_retries_total', labels);
     const first = calls - retries;
-    assert.equal(calls, wire.failed);
     assert.ok(first >= 150, `${first} first attempts`);
     const { ratio, capacity, minPerSecond } = DEFAULT_RETRY_BUDGET;
     const bound = first * (1 + ratio) + capacity + minPerSecond * seconds;
@@ -393,6 +381,6 @@ describe('a sustained outage with the circuit held closed', () => {
     assert.ok(calls <= bound, `${calls} calls for ${first} first attempts (bound ${bound.toFixed(1)})`);
     assert.ok(retries > 0, 'the budget still allowed some retries');
     assert.ok((await metricValue(metrics, 'gateway_vendor_retries_denied_total', labels)) > 100);
-    wire.down = undefined;
+    await bringBack(stack, 'nationalExpress');
   });
 });
