@@ -16,7 +16,7 @@ import type {
   NePagination,
   NeTicketLink,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * An answer of National Express about the request we sent: 100400 (with its field messages), 100404, or 100403
@@ -279,10 +279,10 @@ function isErrorTypeDef(value: unknown): value is NeErrorTypeDef {
 function isPagination(value: unknown): value is NePagination {
   return (
     isRecord(value) &&
-    typeof value.page === 'number' &&
-    typeof value.pageSize === 'number' &&
-    typeof value.totalItems === 'number' &&
-    typeof value.totalPages === 'number'
+    isInt(value.page) &&
+    isInt(value.pageSize) &&
+    isInt(value.totalItems) &&
+    isInt(value.totalPages)
   );
 }
 
@@ -295,9 +295,9 @@ function isAccount(value: unknown): value is NeAccount {
     typeof value.lastName === 'string' &&
     (value.displayName === null || typeof value.displayName === 'string') &&
     typeof value.status === 'string' &&
-    typeof value.createdAt === 'string' &&
-    typeof value.updatedAt === 'string' &&
-    typeof value.linkedTicketCount === 'number'
+    isTimestamp(value.createdAt) &&
+    isTimestamp(value.updatedAt) &&
+    isInt(value.linkedTicketCount)
   );
 }
 
@@ -314,6 +314,6 @@ function isTicketLink(value: unknown): value is NeTicketLink {
     isRecord(value) &&
     typeof value.ticketReference === 'string' &&
     typeof value.accountId === 'string' &&
-    typeof value.linkedAt === 'string'
+    isTimestamp(value.linkedAt)
   );
 }

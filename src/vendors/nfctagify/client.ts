@@ -11,8 +11,9 @@ import type {
   NtOrder,
   NtPaginationMeta,
   NtProduct,
+  NtShipping,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isOptionalString, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of NFC Tagify about a request we sent (not about our credentials, not a rate limit: those never
@@ -178,9 +179,23 @@ function isProduct(value: unknown): value is NtProduct {
     isRecord(value) &&
     typeof value.product_id === 'string' &&
     typeof value.name === 'string' &&
+    isOptionalString(value.description) &&
     typeof value.price === 'number' &&
     typeof value.currency === 'string' &&
-    typeof value.min_quantity === 'number'
+    isInt(value.min_quantity)
+  );
+}
+
+/** Every field the card order's `shipping` shows. */
+function isShipping(value: unknown): value is NtShipping {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    typeof value.address_line1 === 'string' &&
+    isOptionalString(value.address_line2) &&
+    typeof value.city === 'string' &&
+    typeof value.postcode === 'string' &&
+    typeof value.country === 'string'
   );
 }
 
@@ -194,10 +209,11 @@ function isOrder(value: unknown): value is NtOrder {
     isStatus(value.status) &&
     typeof value.customer_reference === 'string' &&
     typeof value.product_id === 'string' &&
-    typeof value.quantity === 'number' &&
-    isRecord(value.shipping) &&
-    typeof value.created_at === 'string' &&
-    typeof value.updated_at === 'string' &&
+    isInt(value.quantity) &&
+    isShipping(value.shipping) &&
+    isTimestamp(value.created_at) &&
+    isTimestamp(value.updated_at) &&
+    isOptionalString(value.tracking_number) &&
     typeof value.currency === 'string' &&
     typeof value.total === 'number' &&
     Array.isArray(value.line_items) &&
@@ -206,7 +222,8 @@ function isOrder(value: unknown): value is NtOrder {
         isRecord(line) &&
         typeof line.line_id === 'string' &&
         typeof line.product_id === 'string' &&
-        typeof line.quantity === 'number' &&
+        typeof line.name === 'string' &&
+        isInt(line.quantity) &&
         typeof line.unit_price === 'number' &&
         isStatus(line.status),
     )
@@ -216,10 +233,10 @@ function isOrder(value: unknown): value is NtOrder {
 function isMeta(value: unknown): value is NtPaginationMeta {
   return (
     isRecord(value) &&
-    typeof value.page === 'number' &&
-    typeof value.per_page === 'number' &&
-    typeof value.total === 'number' &&
-    typeof value.total_pages === 'number'
+    isInt(value.page) &&
+    isInt(value.per_page) &&
+    isInt(value.total) &&
+    isInt(value.total_pages)
   );
 }
 

@@ -17,7 +17,7 @@ import type {
 } from './contract.js';
 import { TokenManager } from './token.js';
 import type { IssuedToken } from './token.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of Partner Orders about the order body we sent (400 `invalid_payload`/`invalid_request`, 404
@@ -249,7 +249,7 @@ function isPreview(value: unknown): value is PoPreviewResponse {
         isRecord(line) &&
         typeof line.plan_id === 'string' &&
         typeof line.description === 'string' &&
-        typeof line.quantity === 'number' &&
+        isInt(line.quantity) &&
         isAmount(line.unit_amount) &&
         isAmount(line.amount) &&
         isAmount(line.tax) &&
@@ -257,7 +257,7 @@ function isPreview(value: unknown): value is PoPreviewResponse {
     ) &&
     Array.isArray(value.billing_schedule) &&
     value.billing_schedule.every(
-      (entry) => isRecord(entry) && typeof entry.date === 'string' && isAmount(entry.amount),
+      (entry) => isRecord(entry) && isTimestamp(entry.date) && isAmount(entry.amount),
     )
   );
 }
