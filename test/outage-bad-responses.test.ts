@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { VendorEndpoints } from '../src/config.js';
@@ -231,6 +232,8 @@ const VARIABLES = {
   },
 };
 
+const STILL = Date.now();
+
 /** Marks a value the gateway must never echo to a client. */
 const MARK = 'zz-vendor-garbage-7731';
 
@@ -354,6 +357,8 @@ describe('vendors answering garbage', () => {
   before(async () => {
     stack = await startStack({
       seed: true,
+      // A still clock: the seeded card orders advance with time, and every answer is compared with a healthy one.
+      now: () => new Date(STILL),
       wrapTransport: (transport) => wire.wrap(transport),
       // Hundreds of whole-graph queries: the vendors' own per-minute limits are not under test here.
       sandboxes: {
@@ -412,4 +417,211 @@ describe('vendors answering garbage', () => {
     // Positive control: many of the rewrites were caught as bad responses (others hit fields nobody reads).
     assert.ok(noticed > runs / 4, `${noticed} of ${runs} rewrites noticed`);
   });
+});
+
+/** A create whose 2xx answer comes back garbled: the vendor acted, so this is an unknown outcome, reconciled. */
+interface WriteCase {
+  name: string;
+  vendor: VendorKey;
+  route: string;
+  mutation: string;
+  field: string;
+  variables: (tag: string) => Record<string, unknown>;
+  /**
+   * What a retry answers: the object (reconciled through the natural key), or, for Partner Orders, whose
+   * idempotency record remembers an unknown outcome and never sends it again, INVALID_STATE (README).
+   */
+  retry: 'the object' | 'INVALID_STATE';
+  /** How many objects with this create's natural key the vendor holds. */
+  count: (stack: TestStack, tag: string) => Promise<number>;
+}
+
+const CM_PARTNER = '21e8c1d2-3f4a-4c5b-9e6d-7f8a9b0c1d2e';
+
+/** The value at `path` (dot-separated) of a query's data, failing the test on any error. */
+async function read<T>(
+  stack: TestStack,
+  query: string,
+  variables: Record<string, unknown>,
+  path: string,
+): Promise<T> {
+  const response = await stack.gql(query, variables);
+  assert.equal(response.body.errors, undefined, JSON.stringify(response.body.errors));
+  let value: unknown = response.body.data;
+  for (const key of path.split('.')) value = (value as Record<string, unknown>)[key];
+  return value as T;
+}
+
+const WRITES: WriteCase[] = [
+  {
+    name: 'createOrder (Channel Manager)',
+    retry: 'the object',
+    vendor: 'channelManager',
+    route: 'POST /channelManager',
+    field: 'createOrder',
+    mutation: `mutation ($input: OrderInput!) {
+      createOrder(input: $input) { order { id sellToOrderReference } userErrors { code message } }
+    }`,
+    variables: (tag) => ({
+      input: {
+        partnerId: CM_PARTNER,
+        sellToOrderReference: tag,
+        items: [{ itemNumber: '31001', visitDate: '2027-06-01', visitTime: '10:30:00', quantity: 1 }],
+        paymentReference: `PAY-${tag}`,
+      },
+    }),
+    count: (stack, tag) =>
+      read<number>(
+        stack,
+        'query ($p: ID!, $r: String) { orders(partnerId: $p, filter: { sellToOrderReference: $r }) { totalCount } }',
+        { p: CM_PARTNER, r: tag },
+        'orders.totalCount',
+      ),
+  },
+  {
+    name: 'createPartner (PartnerPortal)',
+    retry: 'the object',
+    vendor: 'partnerPortal',
+    route: 'POST /partners',
+    field: 'createPartner',
+    mutation: `mutation ($input: PartnerInput!) {
+      createPartner(input: $input) { partner { id externalId } userErrors { code message } }
+    }`,
+    variables: (tag) => ({ input: { externalId: tag, name: `Partner ${tag}` } }),
+    count: async (stack, tag) =>
+      (
+        await read<{ externalId: string }[]>(
+          stack,
+          '{ partners(first: 100) { nodes { externalId } } }',
+          {},
+          'partners.nodes',
+        )
+      ).filter((node) => node.externalId === tag).length,
+  },
+  {
+    name: 'createPortalOrder (PartnerPortal)',
+    retry: 'the object',
+    vendor: 'partnerPortal',
+    route: 'POST /orders',
+    field: 'createPortalOrder',
+    mutation: `mutation ($input: PortalOrderInput!) {
+      createPortalOrder(input: $input) { portalOrder { id externalReference } userErrors { code message } }
+    }`,
+    variables: (tag) => ({
+      input: {
+        partnerId: SEEDED_PARTNER_ID,
+        externalReference: tag,
+        lines: [{ productId: 'prd_01JSEED0000000000000000001', quantity: 1 }],
+      },
+    }),
+    count: async (stack, tag) =>
+      (
+        await read<{ externalReference: string }[]>(
+          stack,
+          'query ($id: ID!) { partner(id: $id) { portalOrders(first: 100) { nodes { externalReference } } } }',
+          { id: SEEDED_PARTNER_ID },
+          'partner.portalOrders.nodes',
+        )
+      ).filter((node) => node.externalReference === tag).length,
+  },
+  {
+    name: 'createCardOrder (NFC Tagify)',
+    retry: 'the object',
+    vendor: 'nfcTagify',
+    route: 'POST /orders',
+    field: 'createCardOrder',
+    mutation: `mutation ($input: CardOrderInput!) {
+      createCardOrder(input: $input) { cardOrder { id customerReference } userErrors { code message } }
+    }`,
+    variables: (tag) => ({
+      input: {
+        productId: 'prod_abc123',
+        quantity: 10,
+        customerReference: tag,
+        shipping: {
+          name: 'Jane Doe',
+          addressLine1: '1 High Street',
+          city: 'London',
+          postcode: 'SW1A 1AA',
+          country: 'GB',
+        },
+      },
+    }),
+    count: (stack, tag) =>
+      read<number>(
+        stack,
+        'query ($r: String) { cardOrders(first: 100, filter: { customerReference: $r }) { totalCount } }',
+        { r: tag },
+        'cardOrders.totalCount',
+      ),
+  },
+  {
+    name: 'submitSubscriptionOrder (Partner Orders)',
+    retry: 'INVALID_STATE',
+    vendor: 'partnerOrders',
+    route: 'POST /partner/order',
+    field: 'submitSubscriptionOrder',
+    mutation: `mutation ($key: String!, $input: SubscriptionOrderInput!) {
+      submitSubscriptionOrder(idempotencyKey: $key, input: $input) { order { id externalId } userErrors { code message } }
+    }`,
+    variables: (tag) => ({
+      key: `key-${tag}`,
+      input: { ...VARIABLES.preview, externalId: tag },
+    }),
+    count: (stack, tag) =>
+      Promise.resolve(
+        stack.partnerOrders.orders().filter((order) => JSON.stringify(order).includes(`"${tag}"`)).length,
+      ),
+  },
+];
+
+describe('writes answered with garbage', () => {
+  let stack: TestStack;
+
+  before(async () => {
+    stack = await startStack({
+      seed: true,
+      sandboxes: { nfcTagify: { requestsPerMinute: 100_000 } },
+      env: { NFC_TAGIFY_REQUESTS_PER_MINUTE: '100000' },
+    });
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  for (const write of WRITES) {
+    it(`${write.name}: a truncated answer is an unknown outcome, reconciled to exactly one object`, async () => {
+      const tag = `BAD-${randomUUID().slice(0, 8).toUpperCase()}`;
+      await setFaults(stack[write.vendor].origin, [{ route: write.route, malformed: true, count: 1 }]);
+      try {
+        const first = await stack.gql(write.mutation, write.variables(tag));
+        assert.equal(first.status, 200);
+        for (const error of first.body.errors ?? []) {
+          // Either reconciled at once (no error), or told the answer was unreadable: never a crash or a raw body.
+          assert.equal(error.extensions?.code, 'UPSTREAM_BAD_RESPONSE', JSON.stringify(error));
+          assert.equal(error.extensions?.vendor, DISPLAY[write.vendor]);
+        }
+        // The client retries as the error invites: the same object, still exactly one at the vendor.
+        const again = await stack.gql(write.mutation, write.variables(tag));
+        assert.equal(again.body.errors, undefined, JSON.stringify(again.body.errors));
+        const payload = (again.body.data as Record<string, Record<string, unknown>>)[write.field]!;
+        if (write.retry === 'the object') {
+          assert.deepEqual(payload.userErrors, []);
+          const firstPayload = (first.body.data as Record<string, Record<string, unknown>> | null)?.[
+            write.field
+          ];
+          if (!first.body.errors) assert.deepEqual(firstPayload, payload);
+        } else {
+          assert.ok(first.body.errors, 'the unknown outcome was reported');
+          assert.deepEqual(
+            (payload.userErrors as { code: string }[]).map((error) => error.code),
+            ['INVALID_STATE'],
+          );
+        }
+        assert.equal(await write.count(stack, tag), 1);
+      } finally {
+        await clearFaults(stack[write.vendor].origin);
+      }
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { ErrorCode } from '../errors/error-code.js';
 import {
   RateLimitedError,
   UpstreamBadResponseError,
@@ -48,12 +49,19 @@ export interface VendorCall {
 }
 
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+const isIdempotent = (call: VendorCall): boolean => call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
 
 export interface VendorResponse {
   status: number;
   /** Parsed JSON, or undefined for an empty body (and for an unparseable error body). */
   body: unknown;
   header(name: string): string | null;
+  /**
+   * The error for an answer whose body is not what the vendor's contract promises (UPSTREAM_BAD_RESPONSE). To a
+   * write that may not be repeated it is also an OutcomeUnknownError: the vendor acted, we cannot tell the result,
+   * so callers reconcile as after a lost answer.
+   */
+  badResponse(reason: string): UpstreamBadResponseError | UnreadableWriteAnswerError;
 }
 
 export interface RetryPolicy {
@@ -114,6 +122,19 @@ export class OutcomeUnknownError extends UpstreamUnavailableError {
   }
 }
 
+/**
+ * A write that may not be repeated, answered with a body we cannot read: the vendor acted, the result is unknown.
+ * Callers see an OutcomeUnknownError and reconcile through the natural key; clients see UPSTREAM_BAD_RESPONSE.
+ */
+export class UnreadableWriteAnswerError extends OutcomeUnknownError {
+  constructor(vendor: string, reason: string, status: number) {
+    super(vendor, reason, status);
+    // The same words and code as UpstreamBadResponseError: to a client this is a bad answer, not an outage.
+    this.message = `${vendor} sent a response the gateway could not understand (${reason}).`;
+    (this.extensions as Record<string, unknown>).code = ErrorCode.UPSTREAM_BAD_RESPONSE;
+  }
+}
+
 type Attempt = BreakerVerdict &
   (
     | { kind: 'response'; response: VendorResponse }
@@ -167,7 +188,7 @@ export class VendorHttp {
   }
 
   async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
-    const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
+    const idempotent = isIdempotent(call);
     const url = this.url(call);
     const body = call.form
       ? new URLSearchParams(call.form).toString()
@@ -337,11 +358,20 @@ export class VendorHttp {
       },
       'vendor call',
     );
-    return result ?? this.classify(received!.status, received!.text, received!.header);
+    return result ?? this.classify(received!.status, received!.text, received!.header, isIdempotent(call));
   }
 
-  private classify(status: number, text: string, header: (name: string) => string | null): Attempt {
+  private classify(
+    status: number,
+    text: string,
+    header: (name: string) => string | null,
+    idempotent: boolean,
+  ): Attempt {
     const { displayName } = this.options;
+    const badResponse = (reason: string): UpstreamBadResponseError | UnreadableWriteAnswerError =>
+      idempotent
+        ? new UpstreamBadResponseError(displayName, reason)
+        : new UnreadableWriteAnswerError(displayName, reason, status);
     if (status === 429) {
       const delayHintMs = parseRetryAfter(header('retry-after'));
       return {
@@ -377,13 +407,12 @@ export class VendorHttp {
         parsed = JSON.parse(text);
       } catch {
         // An error answer that is not JSON is still an error answer; a success that is not JSON is broken.
-        if (status < 400)
-          throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
+        if (status < 400) throw badResponse(`HTTP ${status} with a body that is not JSON`);
       }
     }
     return {
       kind: 'response',
-      response: { status, body: parsed, header },
+      response: { status, body: parsed, header, badResponse },
       reason: `HTTP ${status}`,
       vendorFault: false,
     };

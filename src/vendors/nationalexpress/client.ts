@@ -1,6 +1,5 @@
 import {
   RateLimitedError,
-  UpstreamBadResponseError,
   UpstreamRejectedError,
   UpstreamUnavailableError,
 } from '../../errors/gateway-errors.js';
@@ -175,9 +174,10 @@ export class NationalExpressClient {
     scope: CallScope,
     isItem: (value: unknown) => value is T,
   ): Promise<NePage<T>> {
-    const envelope = this.envelope(await this.http.call(call, scope), call, scope);
+    const response = await this.http.call(call, scope);
+    const envelope = this.envelope(response, call, scope);
     if (!Array.isArray(envelope.data) || !envelope.data.every(isItem) || !isPagination(envelope.pagination)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `${call.operation} did not answer a list`);
+      throw response.badResponse(`${call.operation} did not answer a list`);
     }
     return { items: envelope.data, pagination: envelope.pagination };
   }
@@ -191,8 +191,7 @@ export class NationalExpressClient {
     forbiddenIsRequest = false,
   ): T {
     const envelope = this.envelope(response, call, scope, forbiddenIsRequest);
-    if (!isItem(envelope.data))
-      throw new UpstreamBadResponseError(this.http.vendorName, `the answer is not ${what}`);
+    if (!isItem(envelope.data)) throw response.badResponse(`the answer is not ${what}`);
     return envelope.data;
   }
 
@@ -214,10 +213,7 @@ export class NationalExpressClient {
       if (response.status === 401 || response.status === 403) {
         throw new UpstreamRejectedError(vendor, response.status, 'the gateway is not authorised');
       }
-      throw new UpstreamBadResponseError(
-        vendor,
-        `${call.operation} answered HTTP ${response.status} without an envelope`,
-      );
+      throw response.badResponse(`${call.operation} answered HTTP ${response.status} without an envelope`);
     }
     this.logger?.debug(
       {
@@ -230,10 +226,10 @@ export class NationalExpressClient {
       'national express answer',
     );
     if (body.code === NE_CODE.SUCCESS) {
-      if (!ok) throw new UpstreamBadResponseError(vendor, `code 100000 with HTTP ${response.status}`);
+      if (!ok) throw response.badResponse(`code 100000 with HTTP ${response.status}`);
       return body;
     }
-    if (ok) throw new UpstreamBadResponseError(vendor, `code ${body.code} with HTTP ${response.status}`);
+    if (ok) throw response.badResponse(`code ${body.code} with HTTP ${response.status}`);
     const errors = Array.isArray(body.errors) ? body.errors.filter(isErrorTypeDef) : [];
     switch (body.code) {
       case NE_CODE.VALIDATION_ERROR:
@@ -254,7 +250,7 @@ export class NationalExpressClient {
       case NE_CODE.SERVICE_UNAVAILABLE:
         throw new UpstreamUnavailableError(vendor, `code ${body.code}`);
       default:
-        throw new UpstreamBadResponseError(vendor, `unknown code ${String(body.code)}`);
+        throw response.badResponse(`unknown code ${String(body.code)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorHttp, VendorResponse } from '../http.js';
 import type {
   CmAsset,
@@ -115,10 +115,7 @@ export class ChannelManagerClient {
     );
     this.failUnlessOk(response);
     if (!Array.isArray(response.body) || !response.body.every(isSummary)) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'listOrdersByPartner did not answer a list of orders',
-      );
+      throw response.badResponse('listOrdersByPartner did not answer a list of orders');
     }
     return response.body;
   }
@@ -126,7 +123,7 @@ export class ChannelManagerClient {
   private order(response: VendorResponse): CmOrder {
     this.failUnlessOk(response);
     if (!isOrder(response.body)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'the answer is not an order');
+      throw response.badResponse('the answer is not an order');
     }
     return response.body;
   }

@@ -1,4 +1,4 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorHttp, VendorResponse } from '../http.js';
 import { NT_ORDER_STATUSES } from './contract.js';
 import type {
@@ -60,10 +60,7 @@ export class NfcTagifyClient {
     );
     const data = this.data(response, 'listProducts');
     if (!Array.isArray(data) || !data.every(isProduct)) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'listProducts did not answer a list of products',
-      );
+      throw response.badResponse('listProducts did not answer a list of products');
     }
     return data;
   }
@@ -76,8 +73,7 @@ export class NfcTagifyClient {
     );
     if (response.status === 404) return null;
     const data = this.data(response, 'getOrder');
-    if (!isOrder(data))
-      throw new UpstreamBadResponseError(this.http.vendorName, 'the answer is not an order');
+    if (!isOrder(data)) throw response.badResponse('the answer is not an order');
     return data;
   }
 
@@ -89,7 +85,7 @@ export class NfcTagifyClient {
     const data = this.data(response, 'listOrders');
     const meta = (response.body as { meta?: unknown }).meta;
     if (!Array.isArray(data) || !data.every(isOrder) || !isMeta(meta)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'listOrders did not answer a page of orders');
+      throw response.badResponse('listOrders did not answer a page of orders');
     }
     return { orders: data, meta };
   }
@@ -113,7 +109,7 @@ export class NfcTagifyClient {
     );
     const data = this.data(response, 'createOrder');
     if (!isCreated(data)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'createOrder did not answer the new order');
+      throw response.badResponse('createOrder did not answer the new order');
     }
     return data;
   }
@@ -123,10 +119,7 @@ export class NfcTagifyClient {
     const body = response.body as { success?: unknown; data?: unknown } | undefined;
     if (response.status >= 200 && response.status < 300) {
       if (!isRecord(body) || body.success !== true || !('data' in body)) {
-        throw new UpstreamBadResponseError(
-          this.http.vendorName,
-          `${operation} answered without its envelope`,
-        );
+        throw response.badResponse(`${operation} answered without its envelope`);
       }
       return body.data;
     }

@@ -1,4 +1,4 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorCall, VendorHttp, VendorResponse } from '../http.js';
 import type {
   PpCreateOrderRequest,
@@ -130,7 +130,7 @@ export class PartnerPortalClient {
       !(body.next_cursor === null || typeof body.next_cursor === 'string') ||
       (body.has_more && body.next_cursor === null)
     ) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `${call.operation} did not answer a list`);
+      throw response.badResponse(`${call.operation} did not answer a list`);
     }
     return body as unknown as PpList<T>;
   }
@@ -138,7 +138,7 @@ export class PartnerPortalClient {
   private one<T>(response: VendorResponse, isItem: (value: unknown) => value is T, what: string): T {
     this.failUnlessOk(response);
     if (!isItem(response.body)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `the answer is not ${what}`);
+      throw response.badResponse(`the answer is not ${what}`);
     }
     return response.body;
   }
