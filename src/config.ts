@@ -55,6 +55,8 @@ export interface GatewayConfig {
   vendorTimeoutMs: number;
   /** How many upstream requests one loader runs at once for vendors that have no batch endpoint. */
   vendorConcurrency: number;
+  /** Each vendor's circuit breaker: consecutive failures that open it, and how long it stays open. */
+  vendorBreaker: { failureThreshold: number; halfOpenAfterMs: number };
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
   dataDir: string;
@@ -211,6 +213,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
+    vendorBreaker: {
+      failureThreshold: integer(env, 'VENDOR_BREAKER_FAILURES', 5, 1, 1_000),
+      halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
+    },
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics. One registry per gateway instance (tests run several gateways in one process and read
@@ -10,6 +10,12 @@ export interface Metrics {
   vendorRequests: Counter<'vendor' | 'operation' | 'status'>;
   vendorRequestDuration: Histogram<'vendor' | 'operation'>;
   vendorRetries: Counter<'vendor' | 'operation' | 'reason'>;
+  /** Retries the vendor's retry budget refused (the call failed with its first failure instead). */
+  vendorRetriesDenied: Counter<'vendor' | 'operation'>;
+  /** Calls failed fast by an open circuit, without an upstream request. */
+  vendorShortCircuits: Counter<'vendor' | 'operation'>;
+  /** Each vendor's circuit: 0 closed, 1 half-open (one probe in flight), 2 open. */
+  vendorCircuitState: Gauge<'vendor'>;
   graphqlOperations: Counter<'operation' | 'outcome'>;
 }
 
@@ -35,6 +41,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'gateway_vendor_retries_total',
       help: 'Upstream retries by vendor, operation and reason.',
       labelNames: ['vendor', 'operation', 'reason'],
+      registers: [registry],
+    }),
+    vendorRetriesDenied: new Counter({
+      name: 'gateway_vendor_retries_denied_total',
+      help: 'Upstream retries refused by the vendor retry budget (retries stay within ~10% of first attempts).',
+      labelNames: ['vendor', 'operation'],
+      registers: [registry],
+    }),
+    vendorShortCircuits: new Counter({
+      name: 'gateway_vendor_short_circuits_total',
+      help: 'Vendor calls failed fast by an open circuit breaker, without an upstream request.',
+      labelNames: ['vendor', 'operation'],
+      registers: [registry],
+    }),
+    vendorCircuitState: new Gauge({
+      name: 'gateway_vendor_circuit_state',
+      help: 'Circuit breaker state per vendor: 0 closed, 1 half-open (probing), 2 open (failing fast).',
+      labelNames: ['vendor'],
       registers: [registry],
     }),
     graphqlOperations: new Counter({

@@ -101,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       baseUrl: endpoint.baseUrl,
       headers,
       timeoutMs: config.vendorTimeoutMs,
+      breaker: config.vendorBreaker,
       transport,
       metrics,
       logger,

@@ -1,11 +1,16 @@
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { ErrorCode } from '../errors/error-code.js';
 import {
   RateLimitedError,
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../errors/gateway-errors.js';
+import { BrokenCircuitError, CircuitState } from 'cockatiel';
+import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { RequestPacer } from './pacer.js';
+import { DEFAULT_BREAKER, DEFAULT_RETRY_BUDGET, RetryBudget, createVendorBreaker } from './resilience.js';
+import type { BreakerOptions, BreakerVerdict, RetryBudgetOptions } from './resilience.js';
 import type { Transport } from './transport.js';
 
 /** What one GraphQL operation lends to every upstream call it makes. One per request. */
@@ -44,12 +49,19 @@ export interface VendorCall {
 }
 
 const IDEMPOTENT_METHODS = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+const isIdempotent = (call: VendorCall): boolean => call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
 
 export interface VendorResponse {
   status: number;
   /** Parsed JSON, or undefined for an empty body (and for an unparseable error body). */
   body: unknown;
   header(name: string): string | null;
+  /**
+   * The error for an answer whose body is not what the vendor's contract promises (UPSTREAM_BAD_RESPONSE). To a
+   * write that may not be repeated it is also an OutcomeUnknownError: the vendor acted, we cannot tell the result,
+   * so callers reconcile as after a lost answer.
+   */
+  badResponse(reason: string): UpstreamBadResponseError | UnreadableWriteAnswerError;
 }
 
 export interface RetryPolicy {
@@ -85,6 +97,10 @@ export interface VendorHttpOptions {
   requestIdHeaders?: string[];
   /** Keeps calls within the vendor's published rate limit (shared by all requests to this vendor). */
   pacer?: RequestPacer;
+  /** The vendor's retry budget (shared by all requests to it); defaults to `DEFAULT_RETRY_BUDGET`. */
+  retryBudget?: Partial<RetryBudgetOptions>;
+  /** The vendor's circuit breaker; defaults to `DEFAULT_BREAKER`. */
+  breaker?: Partial<BreakerOptions>;
   /** Injected in tests to make backoff instant; defaults to a real timer. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -106,40 +122,65 @@ export class OutcomeUnknownError extends UpstreamUnavailableError {
   }
 }
 
-type Attempt =
-  | { kind: 'response'; response: VendorResponse }
-  | {
-      kind: 'retryable';
-      /** Metric label: `timeout`, `network_error`, `HTTP 503`. */
-      reason: string;
-      /** For people: `timed out after 5000 ms`. */
-      detail: string;
-      /** The HTTP status, when the vendor answered. */
-      status?: number;
-      error: Error;
-      delayHintMs?: number;
-      sent: boolean;
-      /** The parsed body of a 429, for `VendorCall.rateLimitHoldsVendor`. */
-      body?: unknown;
-    };
+/**
+ * A write that may not be repeated, answered with a body we cannot read: the vendor acted, the result is unknown.
+ * Callers see an OutcomeUnknownError and reconcile through the natural key; clients see UPSTREAM_BAD_RESPONSE.
+ */
+export class UnreadableWriteAnswerError extends OutcomeUnknownError {
+  constructor(vendor: string, reason: string, status: number) {
+    super(vendor, reason, status);
+    // The same words and code as UpstreamBadResponseError: to a client this is a bad answer, not an outage.
+    this.message = `${vendor} sent a response the gateway could not understand (${reason}).`;
+    (this.extensions as Record<string, unknown>).code = ErrorCode.UPSTREAM_BAD_RESPONSE;
+  }
+}
+
+type Attempt = BreakerVerdict &
+  (
+    | { kind: 'response'; response: VendorResponse }
+    | {
+        kind: 'retryable';
+        /** Metric label: `timeout`, `network_error`, `HTTP 503`. */
+        reason: string;
+        /** For people: `timed out after 5000 ms`. */
+        detail: string;
+        /** The HTTP status, when the vendor answered. */
+        status?: number;
+        error: Error;
+        delayHintMs?: number;
+        sent: boolean;
+        /** The parsed body of a 429, for `VendorCall.rateLimitHoldsVendor`. */
+        body?: unknown;
+      }
+  );
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The only way out of the gateway: per-attempt timeouts bounded by the operation's deadline, retries with
  * exponential backoff and full jitter for calls that are safe to repeat, Retry-After honoured within the
- * deadline, a request id on every call, one metric per attempt. One instance per vendor client; holds no
- * per-request state.
+ * deadline, a retry budget and a circuit breaker per vendor, a request id on every call, one metric per attempt.
+ * One instance per vendor client, for the life of the process; its budget and breaker are shared by every
+ * request to that vendor, and it holds no per-request state.
  */
 export class VendorHttp {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly budget: RetryBudget;
+  private readonly breaker: CircuitBreakerPolicy;
 
   constructor(private readonly options: VendorHttpOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? sleepFor;
     this.random = options.random ?? Math.random;
+    this.budget = new RetryBudget({ ...DEFAULT_RETRY_BUDGET, ...options.retryBudget });
+    this.breaker = createVendorBreaker(
+      options.vendor,
+      { ...DEFAULT_BREAKER, ...options.breaker },
+      options.metrics,
+      options.logger,
+    );
   }
 
   get vendorName(): string {
@@ -147,7 +188,7 @@ export class VendorHttp {
   }
 
   async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
-    const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
+    const idempotent = isIdempotent(call);
     const url = this.url(call);
     const body = call.form
       ? new URLSearchParams(call.form).toString()
@@ -155,20 +196,11 @@ export class VendorHttp {
         ? undefined
         : JSON.stringify(call.body);
     for (let attempt = 1; ; attempt++) {
-      const remaining = scope.deadline - Date.now();
-      if (remaining <= 0) {
+      if (scope.deadline - Date.now() <= 0) {
         throw new UpstreamUnavailableError(this.options.displayName, 'the operation deadline passed');
       }
-      // Every attempt, retries included, is a request the vendor counts against its limit.
-      await this.options.pacer?.acquire(scope.deadline);
-      const outcome = await this.attempt(
-        call,
-        url,
-        body,
-        scope,
-        Math.min(this.options.timeoutMs, remaining),
-        attempt,
-      );
+      if (attempt === 1) this.budget.recordFirstAttempt();
+      const outcome = await this.guardedAttempt(call, url, body, scope, attempt);
       if (outcome.kind === 'response') return outcome.response;
 
       // A 429 or a refused connection means the vendor did nothing: safe to repeat even a POST.
@@ -190,12 +222,51 @@ export class VendorHttp {
       if (attempt >= this.retry.maxAttempts || retryAfterTooLong || Date.now() + delay >= scope.deadline) {
         throw outcome.error;
       }
+      // Checked last, so a token is only spent on a retry that will happen.
+      if (!this.budget.tryRetry()) {
+        this.options.metrics.vendorRetriesDenied.inc({
+          vendor: this.options.vendor,
+          operation: call.operation,
+        });
+        throw outcome.error;
+      }
       this.options.metrics.vendorRetries.inc({
         vendor: this.options.vendor,
         operation: call.operation,
         reason: outcome.reason.startsWith('HTTP') ? outcome.reason.slice(5) : outcome.reason,
       });
       await this.sleep(delay);
+    }
+  }
+
+  /**
+   * One attempt through the vendor's circuit breaker. While the circuit is open, or half-open with its one probe
+   * in flight, the call fails fast without reaching the vendor (nor the pacer). A call that never left cannot
+   * have reached the vendor, so this is never an OutcomeUnknownError.
+   */
+  private async guardedAttempt(
+    call: VendorCall,
+    url: string,
+    body: string | undefined,
+    scope: CallScope,
+    attempt: number,
+  ): Promise<Attempt> {
+    const state = this.breaker.state;
+    try {
+      if (state === CircuitState.HalfOpen || state === CircuitState.Isolated) throw new BrokenCircuitError();
+      return await this.breaker.execute(async () => {
+        // Every attempt, retries included, is a request the vendor counts against its limit.
+        await this.options.pacer?.acquire(scope.deadline);
+        const remaining = Math.max(1, scope.deadline - Date.now());
+        return this.attempt(call, url, body, scope, Math.min(this.options.timeoutMs, remaining), attempt);
+      });
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      this.options.metrics.vendorShortCircuits.inc({
+        vendor: this.options.vendor,
+        operation: call.operation,
+      });
+      throw new UpstreamUnavailableError(this.options.displayName, 'circuit open, not calling it for now');
     }
   }
 
@@ -265,6 +336,8 @@ export class VendorHttp {
         detail: reason,
         error: new UpstreamUnavailableError(displayName, reason),
         sent: !refused,
+        // An attempt cut short by the operation's deadline says nothing about the vendor.
+        vendorFault: !timedOut || timeoutMs >= this.options.timeoutMs,
       };
     } finally {
       clearTimeout(timer);
@@ -285,11 +358,20 @@ export class VendorHttp {
       },
       'vendor call',
     );
-    return result ?? this.classify(received!.status, received!.text, received!.header);
+    return result ?? this.classify(received!.status, received!.text, received!.header, isIdempotent(call));
   }
 
-  private classify(status: number, text: string, header: (name: string) => string | null): Attempt {
+  private classify(
+    status: number,
+    text: string,
+    header: (name: string) => string | null,
+    idempotent: boolean,
+  ): Attempt {
     const { displayName } = this.options;
+    const badResponse = (reason: string): UpstreamBadResponseError | UnreadableWriteAnswerError =>
+      idempotent
+        ? new UpstreamBadResponseError(displayName, reason)
+        : new UnreadableWriteAnswerError(displayName, reason, status);
     if (status === 429) {
       const delayHintMs = parseRetryAfter(header('retry-after'));
       return {
@@ -303,6 +385,8 @@ export class VendorHttp {
         delayHintMs,
         sent: false,
         body: parseOrUndefined(text),
+        // The vendor's own budget, not a fault: it answered, and the pacer and Retry-After deal with it.
+        vendorFault: false,
       };
     }
     if (status >= 500) {
@@ -314,6 +398,7 @@ export class VendorHttp {
         error: new UpstreamUnavailableError(displayName, `HTTP ${status}`),
         delayHintMs: status === 503 ? parseRetryAfter(header('retry-after')) : undefined,
         sent: true,
+        vendorFault: true,
       };
     }
     let parsed: unknown;
@@ -322,11 +407,15 @@ export class VendorHttp {
         parsed = JSON.parse(text);
       } catch {
         // An error answer that is not JSON is still an error answer; a success that is not JSON is broken.
-        if (status < 400)
-          throw new UpstreamBadResponseError(displayName, `HTTP ${status} with a body that is not JSON`);
+        if (status < 400) throw badResponse(`HTTP ${status} with a body that is not JSON`);
       }
     }
-    return { kind: 'response', response: { status, body: parsed, header } };
+    return {
+      kind: 'response',
+      response: { status, body: parsed, header, badResponse },
+      reason: `HTTP ${status}`,
+      vendorFault: false,
+    };
   }
 }
 

@@ -45,6 +45,8 @@ describe('the generated documents, sent by real GraphQL clients to the running g
   it('reads the NFC Tagify catalogue through `Products`, typed down to the vendor enum', async () => {
     // `request` rejects with a ClientError on any top-level error: resolving means none came back.
     const { products } = await client.request(ProductsDocument, { vendor: 'NFC_TAGIFY', first: 100 });
+    // Nullable: null (with an error) only while a catalogue cannot be read.
+    assert.ok(products);
     const { nodes, totalCount } = products;
     assert.equal(nodes.length, totalCount);
     assert.ok(nodes.every((product) => product.vendor === 'NFC_TAGIFY'));

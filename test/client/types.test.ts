@@ -154,6 +154,6 @@ describe('the generated types', () => {
     const empty: ProductsQuery = {
       products: { totalCount: 0, nodes: [], pageInfo: { hasNextPage: false, endCursor: null } },
     };
-    assert.equal(empty.products.nodes.length, 0);
+    assert.equal(empty.products?.nodes.length, 0);
   });
 });

@@ -219,7 +219,7 @@ describe('subscription orders through the gateway over HTTP', () => {
     const response = await stack.gql(PREVIEW, {
       input: orderInput({ lines: [{ planId: 'plan-basic-monthly', quantity: 0 }] }),
     });
-    assert.equal(response.body.data, null);
+    assert.deepEqual(response.body.data, { subscriptionOrderPreview: null });
     assert.equal(response.body.errors?.length, 1);
     const [error] = response.body.errors ?? [];
     assert.equal(error?.extensions?.code, 'BAD_USER_INPUT');
@@ -237,7 +237,7 @@ describe('subscription orders through the gateway over HTTP', () => {
         ],
       }),
     });
-    assert.equal(response.body.data, null);
+    assert.deepEqual(response.body.data, { subscriptionOrderPreview: null });
     const [error] = response.body.errors ?? [];
     assert.equal(error?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(error?.extensions?.field, 'input.lines.1.planId');
@@ -499,7 +499,7 @@ describe('subscription orders with credentials the vendor refuses', () => {
 
   it('answers UPSTREAM_REJECTED for invalid_client, without retrying or showing the secret', async () => {
     const response = await stack.gql(PREVIEW, { input: orderInput() });
-    assert.equal(response.body.data, null);
+    assert.deepEqual(response.body.data, { subscriptionOrderPreview: null });
     assert.equal(response.body.errors?.[0]?.extensions?.code, 'UPSTREAM_REJECTED');
     assert.doesNotMatch(JSON.stringify(response.body), /not-the-secret/);
     assert.equal(stack.partnerOrders.tokenRequests(), 1);

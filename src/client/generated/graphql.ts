@@ -263,7 +263,7 @@ export type AccountQueryVariables = Exact<{
 }>;
 
 
-export type AccountQuery = { account: { id: string, firstName: string, lastName: string, name: string, email: string, status: string, linkedTicketCount: number, createdAt: string, updatedAt: string, tickets: { totalCount: number, nodes: Array<{ id: string, referenceNumber: string, type: string }> } } | null };
+export type AccountQuery = { account: { id: string, firstName: string, lastName: string, name: string, email: string, status: string, linkedTicketCount: number, createdAt: string, updatedAt: string, tickets: { totalCount: number, nodes: Array<{ id: string, referenceNumber: string, type: string }> } | null } | null };
 
 export type AccountsQueryVariables = Exact<{
   filter?: AccountFilter | null | undefined;
@@ -272,7 +272,7 @@ export type AccountsQueryVariables = Exact<{
 }>;
 
 
-export type AccountsQuery = { accounts: { totalCount: number, nodes: Array<{ id: string, name: string, email: string, status: string, linkedTicketCount: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AccountsQuery = { accounts: { totalCount: number, nodes: Array<{ id: string, name: string, email: string, status: string, linkedTicketCount: number }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type LinkTicketMutationVariables = Exact<{
   accountId: string | number;
@@ -280,7 +280,7 @@ export type LinkTicketMutationVariables = Exact<{
 }>;
 
 
-export type LinkTicketMutation = { linkTicket: { account: { id: string, linkedTicketCount: number, tickets: { nodes: Array<{ referenceNumber: string }> } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type LinkTicketMutation = { linkTicket: { account: { id: string, linkedTicketCount: number, tickets: { nodes: Array<{ referenceNumber: string }> } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type UnlinkTicketMutationVariables = Exact<{
   accountId: string | number;
@@ -304,7 +304,7 @@ export type CardOrdersQueryVariables = Exact<{
 }>;
 
 
-export type CardOrdersQuery = { cardOrders: { totalCount: number, nodes: Array<{ id: string, customerReference: string, status: CardOrderStatus, quantity: number, createdAt: string, total: { amount: number, currency: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CardOrdersQuery = { cardOrders: { totalCount: number, nodes: Array<{ id: string, customerReference: string, status: CardOrderStatus, quantity: number, createdAt: string, total: { amount: number, currency: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CreateCardOrderMutationVariables = Exact<{
   input: CardOrderInput;
@@ -380,7 +380,7 @@ export type OrdersQueryVariables = Exact<{
 }>;
 
 
-export type OrdersQuery = { orders: { totalCount: number, nodes: Array<{ id: string, sellToOrderReference: string, status: OrderStatus, receivedAt: string, paymentReference: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type OrdersQuery = { orders: { totalCount: number, nodes: Array<{ id: string, sellToOrderReference: string, status: OrderStatus, receivedAt: string, paymentReference: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ReplaceOrderMutationVariables = Exact<{
   id: string | number;
@@ -411,7 +411,7 @@ export type PartnerQueryVariables = Exact<{
 }>;
 
 
-export type PartnerQuery = { partner: { id: string, externalId: string, name: string, email: string | null, phone: string | null, createdAt: string, updatedAt: string, links: { channelManagerPartnerId: string | null }, portalOrders: { totalCount: number, nodes: Array<{ id: string, externalReference: string, status: PortalOrderStatus }> }, ticketOrders: { totalCount: number, nodes: Array<{ id: string, sellToOrderReference: string, status: OrderStatus }> } } | null };
+export type PartnerQuery = { partner: { id: string, externalId: string, name: string, email: string | null, phone: string | null, createdAt: string, updatedAt: string, links: { channelManagerPartnerId: string | null }, portalOrders: { totalCount: number, nodes: Array<{ id: string, externalReference: string, status: PortalOrderStatus }> } | null, ticketOrders: { totalCount: number, nodes: Array<{ id: string, sellToOrderReference: string, status: OrderStatus }> } | null } | null };
 
 export type PartnersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -419,7 +419,7 @@ export type PartnersQueryVariables = Exact<{
 }>;
 
 
-export type PartnersQuery = { partners: { totalCount: number, nodes: Array<{ id: string, externalId: string, name: string, email: string | null, links: { channelManagerPartnerId: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PartnersQuery = { partners: { totalCount: number, nodes: Array<{ id: string, externalId: string, name: string, email: string | null, links: { channelManagerPartnerId: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type UpdatePartnerMutationVariables = Exact<{
   id: string | number;
@@ -457,7 +457,7 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { products: { totalCount: number, nodes: Array<{ id: string, vendor: Vendor, sku: string | null, name: string, minQuantity: number, price: { amount: number, currency: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ProductsQuery = { products: { totalCount: number, nodes: Array<{ id: string, vendor: Vendor, sku: string | null, name: string, minQuantity: number, price: { amount: number, currency: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type SubmitSubscriptionOrderMutationVariables = Exact<{
   idempotencyKey: string;
@@ -472,7 +472,7 @@ export type SubscriptionOrderPreviewQueryVariables = Exact<{
 }>;
 
 
-export type SubscriptionOrderPreviewQuery = { subscriptionOrderPreview: { billingProvider: string | null, taxRate: number, lines: Array<{ planId: string, quantity: number, interval: SubscriptionInterval, description: string, amount: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, billingSchedule: Array<{ date: string, amount: { amount: number, currency: string } }> } };
+export type SubscriptionOrderPreviewQuery = { subscriptionOrderPreview: { billingProvider: string | null, taxRate: number, lines: Array<{ planId: string, quantity: number, interval: SubscriptionInterval, description: string, amount: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, billingSchedule: Array<{ date: string, amount: { amount: number, currency: string } }> } | null };
 
 
 export const AccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Account"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ticketsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"linkedTicketCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ticketsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"referenceNumber"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountQuery, AccountQueryVariables>;

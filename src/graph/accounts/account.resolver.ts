@@ -85,10 +85,12 @@ export class AccountResolver {
   }
 
   @Query(() => AccountConnection, {
+    nullable: true,
     description:
       'National Express accounts, oldest first. Each page costs one or two vendor calls. Cursors are positions ' +
       'in the list: an account created while a client walks it shifts later pages by one. A key bound to ' +
-      "partners lists only its partners' accounts (one vendor read per account).",
+      "partners lists only its partners' accounts (one vendor read per account). Null, with an " +
+      'UPSTREAM_UNAVAILABLE error at this field, while National Express cannot answer.',
   })
   async accounts(
     @Arg('filter', () => AccountFilter, { nullable: true, description: 'Conditions the accounts must meet.' })
@@ -116,9 +118,11 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => TicketConnection, {
+    nullable: true,
     description:
       'The tickets linked to the account, in linking order: one vendor call per page and account. National ' +
-      'Express knows only their references; see `Ticket` for what that leaves out.',
+      'Express knows only their references; see `Ticket` for what that leaves out. Null, with an ' +
+      'UPSTREAM_UNAVAILABLE error at this field, when that call fails: the account stands.',
   })
   async tickets(
     @Root() account: Account,

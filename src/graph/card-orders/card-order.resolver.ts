@@ -89,10 +89,12 @@ export class CardOrderResolver {
   }
 
   @Query(() => CardOrderConnection, {
+    nullable: true,
     description:
       'Our NFC Tagify card orders, newest first. Each page costs one or two vendor list calls. Cursors are ' +
       'positions in the list: an order placed while a client walks it shifts later pages by one. A key bound to ' +
-      "partners lists only its partners' orders (one vendor list call per customerReference).",
+      "partners lists only its partners' orders (one vendor list call per customerReference). Null, with an " +
+      'UPSTREAM_UNAVAILABLE error at this field, while NFC Tagify cannot answer.',
   })
   async cardOrders(
     @Arg('filter', () => CardOrderFilter, { nullable: true, description: 'Conditions the orders must meet.' })

@@ -37,13 +37,7 @@ export const referenceResolvers: Record<string, { __resolveReference: ReferenceR
     }) satisfies ReferenceResolver<Order>,
   },
   Product: {
-    __resolveReference: (async ({ id }, ctx) => {
-      const [portal, cards] = await Promise.all([
-        ctx.products.partnerPortalById(id),
-        ctx.products.nfcTagifyById(id),
-      ]);
-      return portal ?? cards;
-    }) satisfies ReferenceResolver<Product>,
+    __resolveReference: (({ id }, ctx) => ctx.products.byId(id)) satisfies ReferenceResolver<Product>,
   },
   Account: {
     __resolveReference: (async ({ id }, ctx) => {

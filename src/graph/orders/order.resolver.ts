@@ -84,9 +84,11 @@ export class OrderResolver {
   }
 
   @Query(() => OrderConnection, {
+    nullable: true,
     description:
       "A partner's ticket orders, newest first. One vendor list call; each order's items are fetched only when " +
-      'selected. Empty for a Channel Manager partner the API key may not see (one not linked to its partners).',
+      'selected. Empty for a Channel Manager partner the API key may not see (one not linked to its partners). ' +
+      'Null, with an UPSTREAM_UNAVAILABLE error at this field, while the Channel Manager cannot answer.',
   })
   async orders(
     @Arg('partnerId', () => ID, { description: 'The Channel Manager partner.' }) partnerId: string,

@@ -87,9 +87,10 @@ export class PartnerResolver {
   }
 
   @Query(() => PartnerConnection, {
+    nullable: true,
     description:
       'All partners at PartnerPortal, oldest first. One vendor call per page. A key bound to partners lists ' +
-      'only its own.',
+      'only its own. Null, with an UPSTREAM_UNAVAILABLE error at this field, while PartnerPortal cannot answer.',
   })
   async partners(
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to 100 (default 20).' })
@@ -141,8 +142,10 @@ export class PartnerResolver {
   }
 
   @FieldResolver(() => OrderConnection, {
+    nullable: true,
     description:
-      "The partner's ticket orders at the Channel Manager, newest first, through `links.channelManagerPartnerId`; empty when unlinked.",
+      "The partner's ticket orders at the Channel Manager, newest first, through `links.channelManagerPartnerId`; empty when unlinked. " +
+      'Null, with an UPSTREAM_UNAVAILABLE error at this field, while the Channel Manager cannot answer: the partner stands.',
   })
   async ticketOrders(
     @Root() partner: Partner,
@@ -163,7 +166,10 @@ export class PartnerResolver {
   }
 
   @FieldResolver(() => PortalOrderConnection, {
-    description: "The partner's portal orders at PartnerPortal, oldest first. One vendor call per page.",
+    nullable: true,
+    description:
+      "The partner's portal orders at PartnerPortal, oldest first. One vendor call per page. Null, with an " +
+      'UPSTREAM_UNAVAILABLE error at this field, when that call fails: the partner stands.',
   })
   async portalOrders(
     @Root() partner: Partner,

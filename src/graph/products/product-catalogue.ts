@@ -31,6 +31,18 @@ export class ProductCatalogue {
     return product ? productFromPartnerPortal(product) : null;
   }
 
+  /**
+   * A product by id from whichever catalogue has it. One catalogue failing does not hide a product the other one
+   * has; only when the other has none is the failure the answer (we cannot say "no such product").
+   */
+  async byId(id: string): Promise<Product | null> {
+    const lookups = await Promise.allSettled([this.partnerPortalById(id), this.nfcTagifyById(id)]);
+    for (const lookup of lookups) if (lookup.status === 'fulfilled' && lookup.value) return lookup.value;
+    const failed = lookups.find((lookup) => lookup.status === 'rejected');
+    if (failed) throw failed.reason;
+    return null;
+  }
+
   async nfcTagifyById(id: string): Promise<Product | null> {
     const product = await this.nfcTagify.loaders.productById.load(id);
     return product ? productFromNfcTagify(product) : null;

@@ -19,17 +19,16 @@ export class ProductResolver {
     @Arg('id', () => ID, { description: "The vendor's product id." }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<Product | null> {
-    const [portal, cards] = await Promise.all([
-      ctx.products.partnerPortalById(id),
-      ctx.products.nfcTagifyById(id),
-    ]);
-    return portal ?? cards;
+    return ctx.products.byId(id);
   }
 
   @Query(() => ProductConnection, {
+    nullable: true,
     description:
       "Both vendors' catalogues as one list, ordered by vendor then id; `vendor` narrows it to one catalogue. " +
-      'Prices are what each vendor charges us, overrides included.',
+      'Prices are what each vendor charges us, overrides included. Null, with an UPSTREAM_UNAVAILABLE error at ' +
+      'this field, while a catalogue it needs cannot be read (a page without it would shift every cursor): ' +
+      'narrow it with `vendor` to the other catalogue meanwhile.',
   })
   async products(
     @Arg('vendor', () => Vendor, { nullable: true, description: 'Only this vendor’s catalogue.' })

@@ -30,7 +30,9 @@ export class SubscriptionOrderResolver {
     description:
       'Prices a subscription order with Partner Orders without placing it: totals, lines and the billing ' +
       'schedule of the first 12 months. Creates and charges nothing. Input problems (also an unknown plan) are ' +
-      'a BAD_USER_INPUT error naming the field.',
+      'a BAD_USER_INPUT error naming the field. Null, with the error at this field, when it cannot be priced ' +
+      '(also while Partner Orders cannot answer: UPSTREAM_UNAVAILABLE).',
+    nullable: true,
   })
   async subscriptionOrderPreview(
     @Arg('input', () => SubscriptionOrderInput, { description: 'The order to price.' })

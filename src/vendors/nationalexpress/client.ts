@@ -1,6 +1,5 @@
 import {
   RateLimitedError,
-  UpstreamBadResponseError,
   UpstreamRejectedError,
   UpstreamUnavailableError,
 } from '../../errors/gateway-errors.js';
@@ -16,7 +15,7 @@ import type {
   NePagination,
   NeTicketLink,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * An answer of National Express about the request we sent: 100400 (with its field messages), 100404, or 100403
@@ -175,9 +174,10 @@ export class NationalExpressClient {
     scope: CallScope,
     isItem: (value: unknown) => value is T,
   ): Promise<NePage<T>> {
-    const envelope = this.envelope(await this.http.call(call, scope), call, scope);
+    const response = await this.http.call(call, scope);
+    const envelope = this.envelope(response, call, scope);
     if (!Array.isArray(envelope.data) || !envelope.data.every(isItem) || !isPagination(envelope.pagination)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `${call.operation} did not answer a list`);
+      throw response.badResponse(`${call.operation} did not answer a list`);
     }
     return { items: envelope.data, pagination: envelope.pagination };
   }
@@ -191,8 +191,7 @@ export class NationalExpressClient {
     forbiddenIsRequest = false,
   ): T {
     const envelope = this.envelope(response, call, scope, forbiddenIsRequest);
-    if (!isItem(envelope.data))
-      throw new UpstreamBadResponseError(this.http.vendorName, `the answer is not ${what}`);
+    if (!isItem(envelope.data)) throw response.badResponse(`the answer is not ${what}`);
     return envelope.data;
   }
 
@@ -214,10 +213,7 @@ export class NationalExpressClient {
       if (response.status === 401 || response.status === 403) {
         throw new UpstreamRejectedError(vendor, response.status, 'the gateway is not authorised');
       }
-      throw new UpstreamBadResponseError(
-        vendor,
-        `${call.operation} answered HTTP ${response.status} without an envelope`,
-      );
+      throw response.badResponse(`${call.operation} answered HTTP ${response.status} without an envelope`);
     }
     this.logger?.debug(
       {
@@ -230,10 +226,10 @@ export class NationalExpressClient {
       'national express answer',
     );
     if (body.code === NE_CODE.SUCCESS) {
-      if (!ok) throw new UpstreamBadResponseError(vendor, `code 100000 with HTTP ${response.status}`);
+      if (!ok) throw response.badResponse(`code 100000 with HTTP ${response.status}`);
       return body;
     }
-    if (ok) throw new UpstreamBadResponseError(vendor, `code ${body.code} with HTTP ${response.status}`);
+    if (ok) throw response.badResponse(`code ${body.code} with HTTP ${response.status}`);
     const errors = Array.isArray(body.errors) ? body.errors.filter(isErrorTypeDef) : [];
     switch (body.code) {
       case NE_CODE.VALIDATION_ERROR:
@@ -254,7 +250,7 @@ export class NationalExpressClient {
       case NE_CODE.SERVICE_UNAVAILABLE:
         throw new UpstreamUnavailableError(vendor, `code ${body.code}`);
       default:
-        throw new UpstreamBadResponseError(vendor, `unknown code ${String(body.code)}`);
+        throw response.badResponse(`unknown code ${String(body.code)}`);
     }
   }
 }
@@ -279,10 +275,10 @@ function isErrorTypeDef(value: unknown): value is NeErrorTypeDef {
 function isPagination(value: unknown): value is NePagination {
   return (
     isRecord(value) &&
-    typeof value.page === 'number' &&
-    typeof value.pageSize === 'number' &&
-    typeof value.totalItems === 'number' &&
-    typeof value.totalPages === 'number'
+    isInt(value.page) &&
+    isInt(value.pageSize) &&
+    isInt(value.totalItems) &&
+    isInt(value.totalPages)
   );
 }
 
@@ -295,9 +291,9 @@ function isAccount(value: unknown): value is NeAccount {
     typeof value.lastName === 'string' &&
     (value.displayName === null || typeof value.displayName === 'string') &&
     typeof value.status === 'string' &&
-    typeof value.createdAt === 'string' &&
-    typeof value.updatedAt === 'string' &&
-    typeof value.linkedTicketCount === 'number'
+    isTimestamp(value.createdAt) &&
+    isTimestamp(value.updatedAt) &&
+    isInt(value.linkedTicketCount)
   );
 }
 
@@ -314,6 +310,6 @@ function isTicketLink(value: unknown): value is NeTicketLink {
     isRecord(value) &&
     typeof value.ticketReference === 'string' &&
     typeof value.accountId === 'string' &&
-    typeof value.linkedAt === 'string'
+    isTimestamp(value.linkedAt)
   );
 }

@@ -1,15 +1,18 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorHttp, VendorResponse } from '../http.js';
 import type {
+  CmAsset,
   CmErrorBody,
   CmErrorCode,
   CmFieldError,
   CmListOrdersQuery,
   CmOrder,
+  CmOrderItem,
   CmOrderRequest,
   CmOrderSummary,
+  CmWallet,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isOptionalString, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of the Channel Manager that is about the request (not about our credentials). Carries the parsed
@@ -129,10 +132,7 @@ export class ChannelManagerClient {
     );
     this.failUnlessOk(response);
     if (!Array.isArray(response.body) || !response.body.every(isSummary)) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'listOrdersByPartner did not answer a list of orders',
-      );
+      throw response.badResponse('listOrdersByPartner did not answer a list of orders');
     }
     return response.body;
   }
@@ -140,7 +140,7 @@ export class ChannelManagerClient {
   private order(response: VendorResponse): CmOrder {
     this.failUnlessOk(response);
     if (!isOrder(response.body)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'the answer is not an order');
+      throw response.badResponse('the answer is not an order');
     }
     return response.body;
   }
@@ -162,7 +162,17 @@ export class ChannelManagerClient {
   }
 }
 
-/** Enough of the shape to map safely; the mappers tolerate missing optionals. */
+const OPTIONAL_SUMMARY_TEXT = [
+  'sellToEmail',
+  'sellToName',
+  'sellToLanguage',
+  'paymentReference',
+  'statusMessage',
+  'jobId',
+  'manifestUrl',
+] as const;
+
+/** Every field the mappers read, with the types they read it as; optional texts may be absent or empty. */
 function isSummary(value: unknown): value is CmOrderSummary {
   return (
     isRecord(value) &&
@@ -170,14 +180,55 @@ function isSummary(value: unknown): value is CmOrderSummary {
     typeof value.status === 'string' &&
     typeof value.partnerId === 'string' &&
     typeof value.sellToOrderReference === 'string' &&
-    typeof value.receivedAt === 'string'
+    isTimestamp(value.receivedAt) &&
+    OPTIONAL_SUMMARY_TEXT.every((key) => isOptionalString(value[key]))
+  );
+}
+
+function isAsset(value: unknown): value is CmAsset {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.type === 'string' &&
+    typeof value.referenceNumber === 'string' &&
+    typeof value.itemNumber === 'string'
+  );
+}
+
+function isWallet(value: unknown): value is CmWallet {
+  return (
+    isRecord(value) &&
+    isInt(value.seqNo) &&
+    Array.isArray(value.assets) &&
+    value.assets.every(isAsset) &&
+    typeof value.walletId === 'string' &&
+    typeof value.walletReferenceNumber === 'string' &&
+    isOptionalString(value.externalReferenceNumber) &&
+    isOptionalString(value.name) &&
+    isTimestamp(value.issuedAt) &&
+    typeof value.unitPriceExclVat === 'number' &&
+    typeof value.unitPriceInclVat === 'number' &&
+    typeof value.currencyCode === 'string' &&
+    typeof value.manifestUrl === 'string'
+  );
+}
+
+function isItem(value: unknown): value is CmOrderItem {
+  return (
+    isRecord(value) &&
+    isInt(value.lineNo) &&
+    typeof value.itemNumber === 'string' &&
+    typeof value.isPackage === 'boolean' &&
+    isInt(value.quantity) &&
+    typeof value.visitDate === 'string' &&
+    typeof value.visitTime === 'string' &&
+    Array.isArray(value.wallets) &&
+    value.wallets.every(isWallet)
   );
 }
 
 function isOrder(value: unknown): value is CmOrder {
-  return (
-    isSummary(value) &&
-    Array.isArray((value as unknown as CmOrder).items) &&
-    (value as unknown as CmOrder).items.every((item) => isRecord(item) && Array.isArray(item.wallets))
-  );
+  if (!isSummary(value)) return false;
+  const { items } = value as { items?: unknown };
+  return Array.isArray(items) && items.every(isItem);
 }

@@ -35,7 +35,8 @@ const STATUS_TO_VENDOR: Record<OrderStatus, CmOrderStatus> = {
 
 function status(value: string): OrderStatus {
   const mapped = STATUS_FROM_VENDOR[value as CmOrderStatus] as OrderStatus | undefined;
-  if (!mapped) throw new UpstreamBadResponseError('Channel Manager', `unknown order status "${value}"`);
+  if (!mapped)
+    throw new UpstreamBadResponseError('Channel Manager', 'an order status its document does not list');
   return mapped;
 }
 

@@ -1,4 +1,4 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorHttp, VendorResponse } from '../http.js';
 import { NT_ORDER_STATUSES } from './contract.js';
 import type {
@@ -11,8 +11,9 @@ import type {
   NtOrder,
   NtPaginationMeta,
   NtProduct,
+  NtShipping,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isOptionalString, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of NFC Tagify about a request we sent (not about our credentials, not a rate limit: those never
@@ -53,10 +54,7 @@ export class NfcTagifyClient {
     );
     const data = this.data(response, 'listProducts');
     if (!Array.isArray(data) || !data.every(isProduct)) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'listProducts did not answer a list of products',
-      );
+      throw response.badResponse('listProducts did not answer a list of products');
     }
     return data;
   }
@@ -69,8 +67,7 @@ export class NfcTagifyClient {
     );
     if (response.status === 404) return null;
     const data = this.data(response, 'getOrder');
-    if (!isOrder(data))
-      throw new UpstreamBadResponseError(this.http.vendorName, 'the answer is not an order');
+    if (!isOrder(data)) throw response.badResponse('the answer is not an order');
     return data;
   }
 
@@ -82,7 +79,7 @@ export class NfcTagifyClient {
     const data = this.data(response, 'listOrders');
     const meta = (response.body as { meta?: unknown }).meta;
     if (!Array.isArray(data) || !data.every(isOrder) || !isMeta(meta)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'listOrders did not answer a page of orders');
+      throw response.badResponse('listOrders did not answer a page of orders');
     }
     return { orders: data, meta };
   }
@@ -106,7 +103,7 @@ export class NfcTagifyClient {
     );
     const data = this.data(response, 'createOrder');
     if (!isCreated(data)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'createOrder did not answer the new order');
+      throw response.badResponse('createOrder did not answer the new order');
     }
     return data;
   }
@@ -116,10 +113,7 @@ export class NfcTagifyClient {
     const body = response.body as { success?: unknown; data?: unknown } | undefined;
     if (response.status >= 200 && response.status < 300) {
       if (!isRecord(body) || body.success !== true || !('data' in body)) {
-        throw new UpstreamBadResponseError(
-          this.http.vendorName,
-          `${operation} answered without its envelope`,
-        );
+        throw response.badResponse(`${operation} answered without its envelope`);
       }
       return body.data;
     }
@@ -155,9 +149,23 @@ function isProduct(value: unknown): value is NtProduct {
     isRecord(value) &&
     typeof value.product_id === 'string' &&
     typeof value.name === 'string' &&
+    isOptionalString(value.description) &&
     typeof value.price === 'number' &&
     typeof value.currency === 'string' &&
-    typeof value.min_quantity === 'number'
+    isInt(value.min_quantity)
+  );
+}
+
+/** Every field the card order's `shipping` shows. */
+function isShipping(value: unknown): value is NtShipping {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    typeof value.address_line1 === 'string' &&
+    isOptionalString(value.address_line2) &&
+    typeof value.city === 'string' &&
+    typeof value.postcode === 'string' &&
+    typeof value.country === 'string'
   );
 }
 
@@ -171,10 +179,11 @@ function isOrder(value: unknown): value is NtOrder {
     isStatus(value.status) &&
     typeof value.customer_reference === 'string' &&
     typeof value.product_id === 'string' &&
-    typeof value.quantity === 'number' &&
-    isRecord(value.shipping) &&
-    typeof value.created_at === 'string' &&
-    typeof value.updated_at === 'string' &&
+    isInt(value.quantity) &&
+    isShipping(value.shipping) &&
+    isTimestamp(value.created_at) &&
+    isTimestamp(value.updated_at) &&
+    isOptionalString(value.tracking_number) &&
     typeof value.currency === 'string' &&
     typeof value.total === 'number' &&
     Array.isArray(value.line_items) &&
@@ -183,7 +192,8 @@ function isOrder(value: unknown): value is NtOrder {
         isRecord(line) &&
         typeof line.line_id === 'string' &&
         typeof line.product_id === 'string' &&
-        typeof line.quantity === 'number' &&
+        typeof line.name === 'string' &&
+        isInt(line.quantity) &&
         typeof line.unit_price === 'number' &&
         isStatus(line.status),
     )
@@ -193,10 +203,10 @@ function isOrder(value: unknown): value is NtOrder {
 function isMeta(value: unknown): value is NtPaginationMeta {
   return (
     isRecord(value) &&
-    typeof value.page === 'number' &&
-    typeof value.per_page === 'number' &&
-    typeof value.total === 'number' &&
-    typeof value.total_pages === 'number'
+    isInt(value.page) &&
+    isInt(value.per_page) &&
+    isInt(value.total) &&
+    isInt(value.total_pages)
   );
 }
 

@@ -39,7 +39,7 @@ const STATUS_TO_VENDOR: Record<CardOrderStatus, NtOrderStatus> = {
 
 function status(value: string): CardOrderStatus {
   const mapped = STATUS_FROM_VENDOR[value as NtOrderStatus] as CardOrderStatus | undefined;
-  if (!mapped) throw new UpstreamBadResponseError('NFC Tagify', `unknown order status "${value}"`);
+  if (!mapped) throw new UpstreamBadResponseError('NFC Tagify', 'an order status its document does not list');
   return mapped;
 }
 

@@ -1,9 +1,5 @@
 import type { OAuthVendorEndpoint } from '../../config.js';
-import {
-  UpstreamBadResponseError,
-  UpstreamRejectedError,
-  UpstreamUnavailableError,
-} from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError, UpstreamUnavailableError } from '../../errors/gateway-errors.js';
 import { OutcomeUnknownError } from '../http.js';
 import type { CallScope, VendorCall, VendorHttp, VendorResponse } from '../http.js';
 import { PO_ORDER_PATH, PO_PREVIEW_PATH, PO_SCOPES } from './contract.js';
@@ -17,7 +13,7 @@ import type {
 } from './contract.js';
 import { TokenManager } from './token.js';
 import type { IssuedToken } from './token.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of Partner Orders about the order body we sent (400 `invalid_payload`/`invalid_request`, 404
@@ -77,10 +73,7 @@ export class PartnerOrdersClient {
     );
     const body = this.answer(response, 'previewOrder');
     if (!isPreview(body)) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'previewOrder did not answer a priced preview',
-      );
+      throw response.badResponse('previewOrder did not answer a priced preview');
     }
     return body;
   }
@@ -105,7 +98,7 @@ export class PartnerOrdersClient {
     }
     const body = this.answer(response, 'submitOrder');
     if (!isSubmitted(body)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, 'submitOrder did not answer the new order');
+      throw response.badResponse('submitOrder did not answer the new order');
     }
     return body;
   }
@@ -159,10 +152,7 @@ export class PartnerOrdersClient {
       typeof body.expires_in !== 'number' ||
       !(body.expires_in > 0)
     ) {
-      throw new UpstreamBadResponseError(
-        this.http.vendorName,
-        'the token endpoint did not answer a bearer token',
-      );
+      throw response.badResponse('the token endpoint did not answer a bearer token');
     }
     return { accessToken: body.access_token, expiresInSeconds: body.expires_in };
   }
@@ -249,7 +239,7 @@ function isPreview(value: unknown): value is PoPreviewResponse {
         isRecord(line) &&
         typeof line.plan_id === 'string' &&
         typeof line.description === 'string' &&
-        typeof line.quantity === 'number' &&
+        isInt(line.quantity) &&
         isAmount(line.unit_amount) &&
         isAmount(line.amount) &&
         isAmount(line.tax) &&
@@ -257,7 +247,7 @@ function isPreview(value: unknown): value is PoPreviewResponse {
     ) &&
     Array.isArray(value.billing_schedule) &&
     value.billing_schedule.every(
-      (entry) => isRecord(entry) && typeof entry.date === 'string' && isAmount(entry.amount),
+      (entry) => isRecord(entry) && isTimestamp(entry.date) && isAmount(entry.amount),
     )
   );
 }

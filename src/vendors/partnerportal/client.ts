@@ -1,4 +1,4 @@
-import { UpstreamBadResponseError, UpstreamRejectedError } from '../../errors/gateway-errors.js';
+import { UpstreamRejectedError } from '../../errors/gateway-errors.js';
 import type { CallScope, VendorCall, VendorHttp, VendorResponse } from '../http.js';
 import type {
   PpCreateOrderRequest,
@@ -16,7 +16,7 @@ import type {
   PpProduct,
   PpUpdatePartnerRequest,
 } from './contract.js';
-import { isRecord } from '../json-shape.js';
+import { isInt, isNullableString, isOptionalString, isRecord, isTimestamp } from '../json-shape.js';
 
 /**
  * A 4xx answer of PartnerPortal that is about the request (not about our credentials). Carries the parsed error
@@ -126,11 +126,11 @@ export class PartnerPortalClient {
       !Array.isArray(body.data) ||
       !body.data.every(isItem) ||
       typeof body.has_more !== 'boolean' ||
-      typeof body.total_count !== 'number' ||
+      !isInt(body.total_count) ||
       !(body.next_cursor === null || typeof body.next_cursor === 'string') ||
       (body.has_more && body.next_cursor === null)
     ) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `${call.operation} did not answer a list`);
+      throw response.badResponse(`${call.operation} did not answer a list`);
     }
     return body as unknown as PpList<T>;
   }
@@ -138,7 +138,7 @@ export class PartnerPortalClient {
   private one<T>(response: VendorResponse, isItem: (value: unknown) => value is T, what: string): T {
     this.failUnlessOk(response);
     if (!isItem(response.body)) {
-      throw new UpstreamBadResponseError(this.http.vendorName, `the answer is not ${what}`);
+      throw response.badResponse(`the answer is not ${what}`);
     }
     return response.body;
   }
@@ -164,9 +164,9 @@ export class PartnerPortalClient {
   }
 }
 
+/** Minor units: a whole number. */
 const isMoney = (value: unknown): boolean =>
-  isRecord(value) && typeof value.amount === 'number' && typeof value.currency === 'string';
-const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
+  isRecord(value) && isInt(value.amount) && typeof value.currency === 'string';
 
 /** Enough of the shape to map safely. */
 function isPartner(value: unknown): value is PpPartner {
@@ -177,8 +177,8 @@ function isPartner(value: unknown): value is PpPartner {
     typeof value.name === 'string' &&
     isNullableString(value.email) &&
     isNullableString(value.phone) &&
-    typeof value.created_at === 'string' &&
-    typeof value.updated_at === 'string'
+    isTimestamp(value.created_at) &&
+    isTimestamp(value.updated_at)
   );
 }
 
@@ -188,8 +188,9 @@ function isProduct(value: unknown): value is PpProduct {
     typeof value.id === 'string' &&
     typeof value.sku === 'string' &&
     typeof value.name === 'string' &&
+    isOptionalString(value.description) &&
     isMoney(value.price) &&
-    typeof value.min_quantity === 'number'
+    isInt(value.min_quantity)
   );
 }
 
@@ -201,14 +202,16 @@ function isOrder(value: unknown): value is PpOrder {
     typeof value.external_reference === 'string' &&
     typeof value.status === 'string' &&
     isMoney(value.total) &&
-    typeof value.created_at === 'string' &&
-    typeof value.updated_at === 'string' &&
+    isTimestamp(value.created_at) &&
+    isTimestamp(value.updated_at) &&
     Array.isArray(value.lines) &&
     value.lines.every(
       (line) =>
         isRecord(line) &&
         typeof line.product_id === 'string' &&
-        typeof line.quantity === 'number' &&
+        typeof line.sku === 'string' &&
+        typeof line.name === 'string' &&
+        isInt(line.quantity) &&
         isMoney(line.unit_price) &&
         isMoney(line.line_total),
     )

@@ -40,7 +40,7 @@ function minorUnitsOf(currency: string): number {
       .maximumFractionDigits;
     return 10 ** (digits ?? 2);
   } catch {
-    throw new UpstreamBadResponseError('PartnerPortal', `unknown currency "${currency}"`);
+    throw new UpstreamBadResponseError('PartnerPortal', 'a currency ISO 4217 does not know');
   }
 }
 
@@ -135,7 +135,8 @@ const STATUS_FROM_VENDOR: Record<PpOrderStatus, PortalOrderStatus> = {
 
 function status(value: string): PortalOrderStatus {
   const mapped = STATUS_FROM_VENDOR[value as PpOrderStatus] as PortalOrderStatus | undefined;
-  if (!mapped) throw new UpstreamBadResponseError('PartnerPortal', `unknown order status "${value}"`);
+  if (!mapped)
+    throw new UpstreamBadResponseError('PartnerPortal', 'an order status its document does not list');
   return mapped;
 }
 
