@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { TRANSPORT_NAMES } from './vendors/transport.js';
+import type { TransportName } from './vendors/transport.js';
 
 /**
  * Every setting, read from the environment once at start and validated with a message that names the variable.
@@ -47,6 +49,8 @@ export interface GatewayConfig {
   vendorTimeoutMs: number;
   /** How many upstream requests one loader runs at once for vendors that have no batch endpoint. */
   vendorConcurrency: number;
+  /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): node-fetch, or undici's `request()`. */
+  vendorTransport: TransportName;
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
   dataDir: string;
@@ -129,6 +133,15 @@ function oauthVendor(env: Env): OAuthVendorEndpoint | undefined {
   };
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
@@ -177,6 +190,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
+    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, 'node-fetch'),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({
