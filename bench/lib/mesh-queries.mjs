@@ -1,0 +1,3 @@
+export async function writeMeshQueries() {
+  throw new Error('mesh queries: not yet');
+}
