@@ -15,7 +15,53 @@ export interface RunningSandbox {
   /** Total requests served so far. */
   totalRequests(): number;
   resetCounts(): void;
+  /** Every route the sandbox's router serves (`/openapi.json` aside), as express patterns: checks the documents. */
+  routes(): SandboxRoute[];
   close(): Promise<void>;
+}
+
+/** One route of a sandbox: an upper-case method and the express path pattern (`/v1/orders/:id`). */
+export interface SandboxRoute {
+  method: string;
+  path: string;
+}
+
+/** Where every sandbox serves its OpenAPI document. */
+export const OPENAPI_PATH = '/openapi.json';
+
+/**
+ * Serves the sandbox's OpenAPI 3.1 document at `GET /openapi.json`. Mounted before the request counter, the rate
+ * limit and the key check: the document is public, free and not counted as vendor traffic. Its server URL is the
+ * origin the caller reached (so a tool fetching it can call the sandbox straight away); one rendering is kept per
+ * origin, and at most a few origins (a loopback sandbox is reached as 127.0.0.1 or localhost).
+ */
+export function serveOpenApi(app: Express, document: (origin: string) => object): void {
+  const rendered = new Map<string, string>();
+  app.get(OPENAPI_PATH, (req, res) => {
+    const host = req.get('host') ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 80}`;
+    const origin = `${req.protocol}://${host}`;
+    let text = rendered.get(origin);
+    if (text === undefined) {
+      text = JSON.stringify(document(origin));
+      if (rendered.size < 8) rendered.set(origin, text);
+    }
+    res.type('application/json').set('cache-control', 'no-cache').send(text);
+  });
+}
+
+/** The routes an express app's router holds, in registration order. */
+function routesOf(app: Express): SandboxRoute[] {
+  const stack = (
+    app.router as unknown as { stack: { route?: { path: unknown; methods: Record<string, boolean> } }[] }
+  ).stack;
+  return stack.flatMap((layer) => {
+    const route = layer.route;
+    if (!route || typeof route.path !== 'string' || route.path === OPENAPI_PATH) return [];
+    const path = route.path;
+    return Object.keys(route.methods)
+      .filter((method) => route.methods[method] && method !== '_all')
+      .map((method) => ({ method: method.toUpperCase(), path }));
+  });
 }
 
 /**
@@ -73,6 +119,7 @@ export async function listenOnLoopback(
     requestCounts: () => Object.fromEntries(counts),
     totalRequests: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
     resetCounts: () => counts.clear(),
+    routes: () => routesOf(app),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));

@@ -31,6 +31,8 @@ import {
   saveBeforeReply,
 } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { channelManagerOpenApi } from './openapi.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 
 export { CHANNEL_MANAGER_CATALOGUE };
@@ -171,6 +173,7 @@ function buildApp(
   before: RequestHandler[],
 ): Express {
   const app = express();
+  serveOpenApi(app, (origin) => channelManagerOpenApi(origin, scope));
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(...before);

@@ -56,6 +56,8 @@ import {
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { partnerPortalOpenApi } from './openapi.js';
 import { createWebhookSender } from './webhook-sender.js';
 import type {
   PpWebhookAttempt,
@@ -290,6 +292,7 @@ function checkMinutes(minutes: PpFulfilmentMinutes = DEFAULT_FULFILMENT_MINUTES)
 
 function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counter: RequestHandler): Express {
   const app = express();
+  serveOpenApi(app, partnerPortalOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(counter);

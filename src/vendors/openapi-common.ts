@@ -1,0 +1,161 @@
+/**
+ * Building blocks of the sandboxes' OpenAPI 3.1 documents (`src/vendors/<vendor>/openapi.ts`). Each vendor's
+ * document is written from its `contract.ts` and README; these helpers only keep the repeated shapes (JSON
+ * responses, parameters, rate-limit headers) spelled one way. Plain data: a document is built per origin and
+ * served as JSON by `serveOpenApi` in `sandbox-server.ts`.
+ */
+
+/** A JSON Schema (draft 2020-12, OpenAPI 3.1's dialect). */
+export type JsonSchema = Record<string, unknown>;
+
+/** An OpenAPI 3.1 document, typed as far as the sandboxes and the tests read it. */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: { url: string; description: string }[];
+  tags: { name: string; description: string }[];
+  security?: Record<string, string[]>[];
+  paths: Record<string, OpenApiPathItem>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, Record<string, unknown>>;
+    headers?: Record<string, OpenApiHeader>;
+    responses?: Record<string, OpenApiResponse>;
+    parameters?: Record<string, OpenApiParameter>;
+  };
+}
+
+export interface OpenApiPathItem {
+  /** Overrides the document's server for routes outside the vendor's base path (manifests, sandbox levers). */
+  servers?: { url: string; description: string }[];
+  get?: OpenApiOperation;
+  post?: OpenApiOperation;
+  put?: OpenApiOperation;
+  patch?: OpenApiOperation;
+  delete?: OpenApiOperation;
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  security?: Record<string, string[]>[];
+  parameters?: (OpenApiParameter | OpenApiRef)[];
+  requestBody?: {
+    required: boolean;
+    description: string;
+    content: Record<string, { schema: JsonSchema; example?: unknown }>;
+  };
+  responses: Record<string, OpenApiResponse | OpenApiRef>;
+}
+
+export interface OpenApiRef {
+  $ref: string;
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  description: string;
+  required: boolean;
+  schema: JsonSchema;
+  example?: unknown;
+}
+
+export interface OpenApiHeader {
+  description: string;
+  schema: JsonSchema;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  headers?: Record<string, OpenApiHeader | OpenApiRef>;
+  content?: Record<string, { schema: JsonSchema; example?: unknown }>;
+}
+
+/** `{ $ref: '#/components/schemas/<name>' }` */
+export function schemaRef(name: string): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** A value of `schema`, or null. */
+export function nullable(schema: JsonSchema): JsonSchema {
+  if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
+  return { anyOf: [schema, { type: 'null' }] };
+}
+
+/** An object schema whose listed keys are required and which carries nothing else (answers only). */
+export function closedObject(
+  description: string,
+  properties: Record<string, JsonSchema>,
+  required: string[] = Object.keys(properties),
+): JsonSchema {
+  return { type: 'object', description, properties, required, additionalProperties: false };
+}
+
+/** A JSON response. */
+export function jsonResponse(
+  description: string,
+  schema: JsonSchema,
+  headers?: Record<string, OpenApiHeader | OpenApiRef>,
+): OpenApiResponse {
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: { 'application/json': { schema } },
+  };
+}
+
+export function pathParam(
+  name: string,
+  description: string,
+  schema: JsonSchema = { type: 'string' },
+): OpenApiParameter {
+  return { name, in: 'path', required: true, description, schema };
+}
+
+export function queryParam(name: string, description: string, schema: JsonSchema): OpenApiParameter {
+  return { name, in: 'query', required: false, description, schema };
+}
+
+/**
+ * The rate-limit headers of `fixedWindowRateLimit` (and NFC Tagify's own limiter): one fixed window per key,
+ * aligned to the clock, so `x-ratelimit-reset` is the same for every request of the window.
+ */
+export const RATE_LIMIT_HEADERS: Record<string, OpenApiHeader> = {
+  RateLimitLimit: {
+    description: 'Requests allowed per window for the presented key.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  RateLimitRemaining: {
+    description: 'Requests left in the current window.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  RateLimitReset: {
+    description: 'When the current window ends, in Unix epoch seconds.',
+    schema: { type: 'number' },
+  },
+  RetryAfter: {
+    description: 'Seconds to wait before retrying (on 429, and on 503 where the vendor sends it).',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+/** Header references for an answer that passed through the rate limiter (`retryAfter` for 429s). */
+export function rateLimitHeaderRefs(retryAfter = false): Record<string, OpenApiRef> {
+  return {
+    'x-ratelimit-limit': { $ref: '#/components/headers/RateLimitLimit' },
+    'x-ratelimit-remaining': { $ref: '#/components/headers/RateLimitRemaining' },
+    'x-ratelimit-reset': { $ref: '#/components/headers/RateLimitReset' },
+    ...(retryAfter ? { 'retry-after': { $ref: '#/components/headers/RetryAfter' } } : {}),
+  };
+}
+
+/** `{ $ref: '#/components/responses/<name>' }` */
+export function responseRef(name: string): OpenApiRef {
+  return { $ref: `#/components/responses/${name}` };
+}
