@@ -3,7 +3,7 @@
 // `userErrors` counts as an error.
 import autocannon from 'autocannon';
 
-/** True when a GraphQL answer carries an error (top-level `errors`, or a payload's non-empty `userErrors`). */
+/** True when a GraphQL answer carries an error: top-level `errors`, a non-empty `userErrors`, a vendor error. */
 export function hasError(status, body) {
   if (status < 200 || status >= 300) return true;
   return (
