@@ -29,6 +29,15 @@ import {
   SEEDED_PARTNER_ID as PP_PARTNER_ID,
   startPartnerPortalSandbox,
 } from '../../src/vendors/partnerportal/sandbox.js';
+import { DOC_PRODUCT_ID, startNfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
+import { startNationalExpressSandbox } from '../../src/vendors/nationalexpress/sandbox.js';
+import { TEAM_MONTHLY_PLAN_ID, startPartnerOrdersSandbox } from '../../src/vendors/partnerorders/sandbox.js';
+import {
+  SEEDED_ACCOUNT_ID,
+  SEEDED_ACTIVE_ACCOUNT_ID,
+  SEEDED_SUSPENDED_ACCOUNT_ID,
+  SEEDED_TICKET_REFERENCE,
+} from '../../src/vendors/nationalexpress/sandbox-seed.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the plugin is the module itself or its default.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
@@ -490,6 +499,257 @@ describe('PartnerPortal OpenAPI document', () => {
     }
     assert.ok(limited);
     checker.check('get', '/ping', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('NFC Tagify OpenAPI document', () => {
+  const apiKey = `nt-${randomUUID()}`;
+  let sandbox: Awaited<ReturnType<typeof startNfcTagifySandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startNfcTagifySandbox({
+      accounts: [{ apiKey, accountId: 'acct_openapi', priceOverrides: { [DOC_PRODUCT_ID]: 3.1 } }],
+      requestsPerMinute: 25,
+      ordersPerDay: 2,
+    });
+    checker = new DocumentChecker('nfctagify', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('nfctagify', () => ({
+    sandbox,
+    checker,
+    baseUrl: sandbox.baseUrl,
+    routeBase: '/api/partner',
+  }));
+
+  it("accepts the sandbox's real answers: lists, gets, creates, changes and errors", async () => {
+    const base = sandbox.baseUrl;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const get = async (
+      template: string,
+      path: string,
+      headers: Record<string, string> = auth,
+    ): Promise<Answer> => {
+      const answer = await call(`${base}${path}`, { headers });
+      checker.check('get', template, answer);
+      return answer;
+    };
+    const create = async (json: unknown): Promise<Answer> => {
+      const answer = await call(`${base}/orders`, { method: 'POST', headers: auth, json });
+      checker.check('post', '/orders', answer);
+      return answer;
+    };
+    const order = {
+      product_id: DOC_PRODUCT_ID,
+      quantity: 100,
+      customer_reference: 'OPENAPI-1',
+      shipping: { name: 'A', address_line1: '1 Road', city: 'London', postcode: 'N1 1AA', country: 'GB' },
+    };
+
+    await get('/products', '/products');
+    await get('/products/{product_id}', `/products/${DOC_PRODUCT_ID}`);
+    await get('/products/{product_id}', '/products/nope');
+    await get('/products', '/products', { authorization: 'Bearer wrong' });
+    await get('/pricing', '/pricing');
+    await get('/orders', '/orders?per_page=5&status=pending');
+    await get('/orders', '/orders?per_page=500');
+    const created = await create(order);
+    assert.equal(created.status, 201);
+    const orderId = (created.body as { data: { order_id: string } }).data.order_id;
+    assert.equal((await create({ ...order, shipping: { ...order.shipping, country: 'gb' } })).status, 400);
+    await create(order);
+    assert.equal((await create(order)).status, 429, 'the daily order budget of 2 is spent');
+    await get('/orders/{order_id}', `/orders/${orderId}`);
+    await get('/orders/{order_id}', '/orders/ord_nope');
+
+    const cancel = async (id: string): Promise<Answer> => {
+      const answer = await call(`${sandbox.origin}/__sandbox/orders/${id}/cancel`, {
+        method: 'POST',
+        headers: auth,
+      });
+      checker.check('post', '/__sandbox/orders/{order_id}/cancel', answer);
+      return answer;
+    };
+    assert.equal((await cancel(orderId)).status, 200);
+    assert.equal((await cancel('ord_nope')).status, 404);
+
+    let limited: Answer | undefined;
+    for (let i = 0; i < 40 && limited === undefined; i++) {
+      const answer = await call(`${base}/pricing`, { headers: auth });
+      if (answer.status === 429) limited = answer;
+    }
+    assert.ok(limited);
+    checker.check('get', '/pricing', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('National Express OpenAPI document', () => {
+  const apiKey = `ne-${randomUUID()}`;
+  let sandbox: Awaited<ReturnType<typeof startNationalExpressSandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startNationalExpressSandbox({ apiKey, requestsPerMinute: 30 });
+    checker = new DocumentChecker('nationalexpress', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('nationalexpress', () => ({ sandbox, checker, baseUrl: sandbox.baseUrl, routeBase: '' }));
+
+  it("accepts the sandbox's real answers: lists, gets, creates, changes and errors", async () => {
+    const base = sandbox.baseUrl;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const exchange = async (
+      method: HttpMethod,
+      template: string,
+      path: string,
+      json?: unknown,
+      headers = auth,
+    ) => {
+      const answer = await call(`${base}${path}`, { method: method.toUpperCase(), headers, json });
+      checker.check(method, template, answer);
+      return answer;
+    };
+
+    await exchange('get', '/accounts', '/accounts?pageSize=2&status=active');
+    await exchange('get', '/accounts', `/accounts?ticketReferences=${SEEDED_TICKET_REFERENCE}`);
+    assert.equal((await exchange('get', '/accounts', '/accounts?pageSize=0')).status, 400);
+    await exchange('get', '/accounts', '/accounts', undefined, { authorization: 'Bearer wrong' });
+    await exchange('get', '/accounts/{accountId}', `/accounts/${SEEDED_ACCOUNT_ID}`);
+    await exchange('get', '/accounts/{accountId}', '/accounts/NXA-999999');
+    await exchange('get', '/accounts/{accountId}/tickets', `/accounts/${SEEDED_ACCOUNT_ID}/tickets`);
+    const tickets = `/accounts/${SEEDED_ACTIVE_ACCOUNT_ID}/tickets`;
+    assert.equal(
+      (await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'OPENAPI-0001' }))
+        .status,
+      201,
+    );
+    assert.equal(
+      (await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'OPENAPI-0001' }))
+        .status,
+      200,
+    );
+    await exchange('post', '/accounts/{accountId}/tickets', tickets, { ticketReference: 'lower-case' });
+    const refused = await exchange(
+      'post',
+      '/accounts/{accountId}/tickets',
+      `/accounts/${SEEDED_SUSPENDED_ACCOUNT_ID}/tickets`,
+      {
+        ticketReference: 'OPENAPI-0002',
+      },
+    );
+    assert.equal(refused.status, 403);
+    const one = '/accounts/{accountId}/tickets/{ticketReference}';
+    await exchange('get', one, `${tickets}/OPENAPI-0001`);
+    await exchange('delete', one, `${tickets}/OPENAPI-0001`);
+    assert.equal((await exchange('delete', one, `${tickets}/OPENAPI-0001`)).status, 404);
+
+    sandbox.setMaintenance(true);
+    assert.equal((await exchange('get', '/accounts', '/accounts')).status, 503);
+    sandbox.setMaintenance(false);
+    sandbox.failNext(1);
+    assert.equal((await exchange('get', '/accounts', '/accounts')).status, 500);
+
+    let limited: Answer | undefined;
+    for (let i = 0; i < 40 && limited === undefined; i++) {
+      const answer = await call(`${base}/accounts/${SEEDED_ACCOUNT_ID}`, { headers: auth });
+      if (answer.status === 429) limited = answer;
+    }
+    assert.ok(limited);
+    checker.check('get', '/accounts/{accountId}', limited);
+    assertCovered(checker);
+  });
+});
+
+describe('Partner Orders OpenAPI document', () => {
+  const clientSecret = randomUUID();
+  let sandbox: Awaited<ReturnType<typeof startPartnerOrdersSandbox>>;
+  let checker: DocumentChecker;
+  before(async () => {
+    sandbox = await startPartnerOrdersSandbox({
+      clients: [
+        { clientId: 'openapi', clientSecret, scopes: ['orders:submit', 'orders:preview'] },
+        { clientId: 'preview-only', clientSecret, scopes: ['orders:preview'] },
+      ],
+    });
+    checker = new DocumentChecker('partnerorders', await fetchDocument(sandbox));
+  });
+  after(() => sandbox.close());
+
+  describeDocument('partnerorders', () => ({ sandbox, checker, baseUrl: sandbox.baseUrl, routeBase: '' }));
+
+  it('names the token endpoint in its OAuth 2.0 client-credentials scheme', () => {
+    const scheme = checker.document.components.securitySchemes.oauth2 as {
+      flows: { clientCredentials: { tokenUrl: string } };
+    };
+    assert.equal(scheme.flows.clientCredentials.tokenUrl, `${sandbox.baseUrl}/oauth/token`);
+  });
+
+  it("accepts the sandbox's real answers: tokens, lists, previews, submits and errors", async () => {
+    const base = sandbox.baseUrl;
+    const token = async (form: string): Promise<Answer> => {
+      const answer = await call(`${base}/oauth/token`, { method: 'POST', form });
+      checker.check('post', '/oauth/token', answer);
+      return answer;
+    };
+    const granted = await token(
+      `grant_type=client_credentials&client_id=openapi&client_secret=${clientSecret}`,
+    );
+    assert.equal(granted.status, 200);
+    const narrow = await token(
+      `grant_type=client_credentials&client_id=preview-only&client_secret=${clientSecret}`,
+    );
+    assert.equal(
+      (await token('grant_type=client_credentials&client_id=openapi&client_secret=wrong')).status,
+      401,
+    );
+    assert.equal(
+      (await token(`grant_type=password&client_id=openapi&client_secret=${clientSecret}`)).status,
+      400,
+    );
+    const bearer = (answer: Answer) => ({
+      authorization: `Bearer ${(answer.body as { access_token: string }).access_token}`,
+    });
+    const exchange = async (
+      method: HttpMethod,
+      path: string,
+      headers: Record<string, string>,
+      json?: unknown,
+    ) => {
+      const answer = await call(`${base}${path}`, { method: method.toUpperCase(), headers, json });
+      checker.check(method, path, answer);
+      return answer;
+    };
+    const order = {
+      external_id: 'OA-1',
+      customer: { email: 'a@example.com' },
+      lines: [{ plan_id: TEAM_MONTHLY_PLAN_ID, quantity: 2 }],
+    };
+
+    assert.equal((await exchange('get', '/partner/plans', bearer(granted))).status, 200);
+    assert.equal((await exchange('get', '/partner/plans', {})).status, 401);
+    assert.equal((await exchange('post', '/partner/order/preview', bearer(granted), order)).status, 200);
+    assert.equal((await exchange('post', '/partner/order', bearer(granted), order)).status, 200);
+    assert.equal(
+      (await exchange('post', '/partner/order', bearer(granted), { ...order, lines: [] })).status,
+      400,
+    );
+    assert.equal(
+      (
+        await exchange('post', '/partner/order', bearer(granted), {
+          ...order,
+          lines: [{ plan_id: 'nope', quantity: 1 }],
+        })
+      ).status,
+      404,
+    );
+    assert.equal((await exchange('post', '/partner/order', bearer(narrow), order)).status, 403);
+    sandbox.injectBillingFailures(1, 'submit');
+    assert.equal((await exchange('post', '/partner/order', bearer(granted), order)).status, 502);
+    sandbox.revokeTokens();
+    assert.equal((await exchange('post', '/partner/order/preview', bearer(granted), order)).status, 401);
     assertCovered(checker);
   });
 });

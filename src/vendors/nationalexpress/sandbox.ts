@@ -55,6 +55,8 @@ import {
 } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { nationalExpressOpenApi } from './openapi.js';
 
 export {
   SEEDED_ACCOUNT_COUNT,
@@ -209,6 +211,7 @@ function buildApp(
   },
 ): Express {
   const app = express();
+  serveOpenApi(app, nationalExpressOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(...config.before);

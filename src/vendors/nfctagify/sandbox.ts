@@ -47,6 +47,8 @@ import type { FulfilmentMinutes, NfcTagifyCatalogueProduct, SandboxOrderRecord }
 import { createRequestCounter, jsonBody, listenOnLoopback } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { nfcTagifyOpenApi } from './openapi.js';
 import type { SandboxStore } from '../sandbox-store.js';
 
 export {
@@ -252,6 +254,7 @@ function checkPositiveInteger(name: string, value: number): number {
 
 function buildApp(ctx: SandboxContext, counter: RequestHandler): Express {
   const app = express();
+  serveOpenApi(app, nfcTagifyOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(counter);

@@ -65,6 +65,8 @@ import {
 } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
 import { openSandboxStore } from '../sandbox-store.js';
+import { serveOpenApi } from '../sandbox-server.js';
+import { partnerOrdersOpenApi } from './openapi.js';
 import type { SandboxStore } from '../sandbox-store.js';
 
 export {
@@ -259,6 +261,7 @@ function checkClients(clients: PartnerOrdersSandboxClient[]): Client[] {
 
 function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
   const app = express();
+  serveOpenApi(app, partnerOrdersOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(...before);
