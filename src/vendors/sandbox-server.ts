@@ -4,9 +4,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { FaultControls } from './sandbox-faults.js';
 
 /** A vendor sandbox listening on loopback. One per sandbox instance; lives until `close()`. */
-export interface RunningSandbox {
+export interface RunningSandbox extends FaultControls {
   /** Origin the sandbox listens on, e.g. `http://127.0.0.1:43121`. */
   origin: string;
   port: number;
@@ -66,7 +67,9 @@ function routesOf(app: Express): SandboxRoute[] {
 
 /**
  * Counts every request by its route pattern, so tests and the benchmark read upstream calls from the vendor's
- * side rather than trusting the gateway's own metrics. Install before the routes.
+ * side rather than trusting the gateway's own metrics. Install before the routes. A request counts once: when its
+ * answer is sent, when its connection ends without one (a reset, a lost answer, a client giving up), or when the
+ * fault middleware says so (`countRequestNow`); the fault control route is never counted (`excludeFromCounts`).
  */
 export function createRequestCounter(): {
   middleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -74,14 +77,44 @@ export function createRequestCounter(): {
 } {
   const counts = new Map<string, number>();
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+    let counted = false;
+    const count = (vendorRoute?: string): void => {
+      if (counted || countingOf(res).excluded) return;
+      counted = true;
+      const route = (req.route as { path?: string } | undefined)?.path ?? vendorRoute ?? req.path;
       const key = `${req.method} ${req.baseUrl}${route}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
-    });
+    };
+    countingOf(res).countNow = count;
+    res.on('finish', () => count());
+    res.on('close', () => count());
     next();
   };
   return { middleware, counts };
+}
+
+interface Counting {
+  excluded?: boolean;
+  countNow?: (vendorRoute?: string) => void;
+}
+
+function countingOf(res: Response): Counting {
+  const locals = res.locals as { sandboxCounting?: Counting };
+  locals.sandboxCounting ??= {};
+  return locals.sandboxCounting;
+}
+
+/** The request is the sandbox's own business (the fault control route), not traffic the vendor saw. */
+export function excludeFromCounts(res: Response): void {
+  countingOf(res).excluded = true;
+}
+
+/**
+ * Counts the request now, under `vendorRoute` when it never reaches its route (an injected fault answers first):
+ * a caller that saw a reset or is still waiting finds it counted already.
+ */
+export function countRequestNow(res: Response, vendorRoute: string | undefined): void {
+  countingOf(res).countNow?.(vendorRoute);
 }
 
 /**
@@ -108,7 +141,8 @@ export function saveBeforeReply(save: () => void): (req: Request, res: Response,
 export async function listenOnLoopback(
   app: Express,
   counts: Map<string, number>,
-  port = 0,
+  port: number,
+  faults: FaultControls,
 ): Promise<RunningSandbox> {
   const server: Server = app.listen(port, '127.0.0.1');
   await once(server, 'listening');
@@ -120,6 +154,9 @@ export async function listenOnLoopback(
     totalRequests: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
     resetCounts: () => counts.clear(),
     routes: () => routesOf(app),
+    setFaults: (rules, seed) => faults.setFaults(rules, seed),
+    clearFaults: () => faults.clearFaults(),
+    faults: () => faults.faults(),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));

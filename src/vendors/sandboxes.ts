@@ -13,6 +13,7 @@ import {
   startPartnerPortalSandbox,
 } from './partnerportal/sandbox.js';
 import type { Store } from '../store/store.js';
+import type { FaultRule } from './sandbox-faults.js';
 import { startNationalExpressSandbox } from './nationalexpress/sandbox.js';
 import type { NationalExpressSandbox, NationalExpressSandboxOptions } from './nationalexpress/sandbox.js';
 import { PO_SCOPES, PO_TOKEN_PATH } from './partnerorders/contract.js';
@@ -41,6 +42,10 @@ export interface SandboxesOptions {
   dataDir?: string;
   seed?: boolean;
   now?: () => Date;
+  /** Fault rules for every sandbox (the benchmark's "20 ms vendors": `[{ latencyMs: 20 }]`), after each vendor's own. */
+  faults?: FaultRule[];
+  /** Serve each sandbox's fault control route `/__sandbox/faults` (tests only). */
+  faultControl?: boolean;
   /** Per-vendor overrides, for tests (rate limits, fulfilment timing, …). */
   channelManager?: Partial<ChannelManagerSandboxOptions>;
   partnerPortal?: Partial<PartnerPortalSandboxOptions>;
@@ -61,7 +66,13 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
   const common = {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.faultControl === undefined ? {} : { faultControl: options.faultControl }),
   };
+  // A vendor's own rules come first: its outcome (a 503 burst) wins, and the latencies of both add up.
+  const faults = (own: { faults?: FaultRule[] } | undefined): { faults?: FaultRule[] } =>
+    own?.faults === undefined && options.faults === undefined
+      ? {}
+      : { faults: [...(own?.faults ?? []), ...(options.faults ?? [])] };
   const running: RunningSandboxes = { endpoints: {}, close: async () => {} };
   const closers: (() => Promise<void>)[] = [];
   const endpoint = (baseUrl: string, apiKey: string): VendorEndpoint => ({ baseUrl, apiKey });
@@ -74,6 +85,7 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
         dataFile: file('channel-manager'),
         ...common,
         ...options.channelManager,
+        ...faults(options.channelManager),
       });
       closers.push(() => sandbox.close());
       running.channelManager = sandbox;
@@ -86,6 +98,7 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
         dataFile: file('partnerportal'),
         ...common,
         ...options.partnerPortal,
+        ...faults(options.partnerPortal),
       });
       closers.push(() => sandbox.close());
       running.partnerPortal = sandbox;
@@ -99,6 +112,7 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
         dataFile: file('nfctagify'),
         ...common,
         ...options.nfcTagify,
+        ...faults(options.nfcTagify),
       });
       closers.push(() => sandbox.close());
       running.nfcTagify = sandbox;
@@ -111,6 +125,7 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
         dataFile: file('nationalexpress'),
         ...common,
         ...options.nationalExpress,
+        ...faults(options.nationalExpress),
       });
       closers.push(() => sandbox.close());
       running.nationalExpress = sandbox;
@@ -124,6 +139,7 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Running
         dataFile: file('partnerorders'),
         ...common,
         ...options.partnerOrders,
+        ...faults(options.partnerOrders),
       });
       closers.push(() => sandbox.close());
       running.partnerOrders = sandbox;

@@ -79,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const sandboxes = await startSandboxes({
     vendors: ['channelManager', 'partnerPortal', 'nfcTagify', 'nationalExpress', 'partnerOrders'],
     seed,
+    faultControl: true,
     ...(options.now ? { now: options.now } : {}),
     ...options.sandboxes,
   });

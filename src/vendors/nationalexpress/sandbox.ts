@@ -54,6 +54,8 @@ import {
   saveBeforeReply,
 } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
+import { sandboxFaults } from '../sandbox-faults.js';
+import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import { serveOpenApi } from '../sandbox-server.js';
 import { nationalExpressOpenApi } from './openapi.js';
@@ -71,7 +73,7 @@ export {
   SEEDED_UNLINKED_TICKET_REFERENCE,
 };
 
-export interface NationalExpressSandboxOptions {
+export interface NationalExpressSandboxOptions extends SandboxFaultOptions {
   /** The only bearer token accepted (`Authorization: Bearer <token>`); anything else is 100401. */
   apiKey: string;
   /** Seed the accounts and links of `sandbox-seed.ts`. Default true. Ignored when `dataFile` already exists. */
@@ -179,14 +181,20 @@ export async function startNationalExpressSandbox(
   };
   const switches = { maintenance: false, failures: 0 };
 
+  const faults = sandboxFaults({
+    ...options,
+    basePath: '',
+    renderError: (res, status) => sendFault(ctx, res, status),
+  });
   const { middleware, counts } = createRequestCounter();
   const app = buildApp(ctx, {
     apiKey: options.apiKey,
     requestsPerMinute: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     switches,
     before: [middleware, saveBeforeReply(() => store.save())],
+    faults: faults.middleware,
   });
-  const running = await listenOnLoopback(app, counts, options.port ?? 0);
+  const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
   ctx.origin = running.origin;
 
   return {
@@ -208,6 +216,7 @@ function buildApp(
     requestsPerMinute: number;
     switches: { maintenance: boolean; failures: number };
     before: RequestHandler[];
+    faults: RequestHandler;
   },
 ): Express {
   const app = express();
@@ -226,6 +235,9 @@ function buildApp(
     res.set(NE_TRACING_HEADER, locals.tracing);
     next();
   });
+
+  // Injected faults come before maintenance, the rate limit and the token check (src/vendors/README.md).
+  app.use(config.faults);
 
   // Before the token check: a service down for maintenance cannot check tokens either.
   app.use((_req, res, next) => {
@@ -787,6 +799,7 @@ function sendError(
   code: NeErrorCode,
   detail: string,
   errors?: NeErrorTypeDef[],
+  status: number = NE_HTTP_STATUS[code],
 ): void {
   // The request's own URL: an error has no resource to point to, but a caller can retry exactly this.
   const self = `${ctx.origin}${res.req.originalUrl}`;
@@ -798,7 +811,17 @@ function sendError(
     meta: meta(ctx, res),
     links: { self: { href: self } },
   };
-  res.status(NE_HTTP_STATUS[code]).json(body);
+  res.status(status).json(body);
+}
+
+/** An injected 5xx or 429 (src/vendors/README.md): 429 and 503 have their own codes, other 5xx 100500. */
+function sendFault(ctx: SandboxContext, res: Response, status: number): void {
+  if (status === 429)
+    sendError(ctx, res, NE_CODE.RATE_LIMIT_ERROR, 'Too many requests; retry later', undefined, status);
+  else if (status === 503)
+    sendError(ctx, res, NE_CODE.SERVICE_UNAVAILABLE, 'Account service unavailable; retry later');
+  else
+    sendError(ctx, res, NE_CODE.SERVER_ERROR, 'Account management system failure; retry', undefined, status);
 }
 
 /** The message names the first problem and counts the rest; `errors` lists them all. */

@@ -30,6 +30,8 @@ import {
   listenOnLoopback,
   saveBeforeReply,
 } from '../sandbox-server.js';
+import { sandboxFaults } from '../sandbox-faults.js';
+import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import { serveOpenApi } from '../sandbox-server.js';
 import { channelManagerOpenApi } from './openapi.js';
@@ -41,7 +43,7 @@ export type { SandboxCatalogueItem };
 export const SEEDED_PARTNER_ID = '21e8c1d2-3f4a-4c5b-9e6d-7f8a9b0c1d2e';
 export const SEEDED_ORDER_ID = '9c6b2f4e-2b71-4d23-9d6a-a3b4c5d6e7f8';
 
-export interface ChannelManagerSandboxOptions {
+export interface ChannelManagerSandboxOptions extends SandboxFaultOptions {
   apiKey: string;
   /** Default `01234567-89ab-cdef-0123-456789abcdef`, the document's tenant. */
   tenant?: string;
@@ -151,20 +153,18 @@ export async function startChannelManagerSandbox(
     store.save();
   }
 
+  const basePath = ['', tenant, environment, company].map((part) => encodeURIComponent(part)).join('/');
+  const faults = sandboxFaults({ ...options, basePath, renderError: sendFault });
   const { middleware, counts } = createRequestCounter();
   const app = buildApp(ctx, { apiKey: options.apiKey, tenant, environment, company }, [
     middleware,
     saveBeforeReply(() => store.save()),
+    faults.middleware,
   ]);
-  const running = await listenOnLoopback(app, counts, options.port ?? 0);
+  const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
   ctx.origin = running.origin;
 
-  return {
-    ...running,
-    baseUrl: [running.origin, tenant, environment, company]
-      .map((part, i) => (i === 0 ? part : encodeURIComponent(part)))
-      .join('/'),
-  };
+  return { ...running, baseUrl: `${running.origin}${basePath}` };
 }
 
 function buildApp(
@@ -1034,9 +1034,21 @@ function sendError(
   code: CmErrorCode,
   message: string,
   extra: Omit<CmErrorBody['error'], 'code' | 'message'> = {},
+  status = STATUS_BY_CODE[code],
 ): void {
   const body: CmErrorBody = { error: { code, message, ...extra } };
-  res.status(STATUS_BY_CODE[code]).json(body);
+  res.status(status).json(body);
+}
+
+/** An injected 5xx or 429 (src/vendors/README.md): the document names no rate-limit code, so both read INTERNAL. */
+function sendFault(res: Response, status: number): void {
+  sendError(
+    res,
+    'INTERNAL',
+    status === 429 ? 'Too many requests; retry later' : 'Internal error',
+    {},
+    status,
+  );
 }
 
 function sendValidation(res: Response, details: CmFieldError[]): void {

@@ -46,6 +46,8 @@ import {
 import type { FulfilmentMinutes, NfcTagifyCatalogueProduct, SandboxOrderRecord } from './sandbox-seed.js';
 import { createRequestCounter, jsonBody, listenOnLoopback } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
+import { sandboxFaults } from '../sandbox-faults.js';
+import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import { serveOpenApi } from '../sandbox-server.js';
 import { nfcTagifyOpenApi } from './openapi.js';
@@ -70,7 +72,7 @@ export interface NfcTagifySandboxAccount {
   priceOverrides?: Record<string, number>;
 }
 
-export interface NfcTagifySandboxOptions {
+export interface NfcTagifySandboxOptions extends SandboxFaultOptions {
   /** Accounts: each API key is one partner account, with optional per-product price overrides. At least one. */
   accounts: NfcTagifySandboxAccount[];
   /** Seed the catalogue's order history for the first account. Default true; never applied to a restored file. */
@@ -201,8 +203,10 @@ export async function startNfcTagifySandbox(options: NfcTagifySandboxOptions): P
     rateWindows: new Map(),
     accountOf: new WeakMap(),
   };
+  const faults = sandboxFaults({ ...options, basePath: NT_BASE_PATH, renderError: sendFault });
   const { middleware, counts } = createRequestCounter();
-  const running = await listenOnLoopback(buildApp(ctx, middleware), counts, options.port ?? 0);
+  const app = buildApp(ctx, [middleware, faults.middleware]);
+  const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
   return { ...running, baseUrl: `${running.origin}${NT_BASE_PATH}` };
 }
 
@@ -252,12 +256,13 @@ function checkPositiveInteger(name: string, value: number): number {
 // ---------------------------------------------------------------------------------------------------------------
 // App
 
-function buildApp(ctx: SandboxContext, counter: RequestHandler): Express {
+function buildApp(ctx: SandboxContext, before: RequestHandler[]): Express {
   const app = express();
   serveOpenApi(app, nfcTagifyOpenApi);
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(counter);
+  // The request counter, then injected faults: before the key check and the rate limit.
+  app.use(...before);
 
   // Every account's digest is compared, match or not, so the time taken says nothing about which key is close;
   // digests have equal length whatever the caller sends, so timingSafeEqual never throws.
@@ -866,9 +871,16 @@ function sendError(
   code: NtErrorCode,
   message: string,
   extra: Partial<NtErrorBody> = {},
+  status = NT_HTTP_STATUS_BY_CODE[code],
 ): void {
   const body: NtErrorBody = { success: false, error: message, code, ...extra };
-  res.status(NT_HTTP_STATUS_BY_CODE[code]).json(body);
+  res.status(status).json(body);
+}
+
+/** An injected 5xx or 429 (src/vendors/README.md). */
+function sendFault(res: Response, status: number): void {
+  if (status === 429) sendError(res, 'RATE_LIMITED', 'Too many requests; retry later', {}, status);
+  else sendError(res, 'SERVER_ERROR', 'Internal server error', {}, status);
 }
 
 function sendUnauthorized(res: Response, message: string): void {

@@ -64,6 +64,8 @@ import {
   saveBeforeReply,
 } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
+import { sandboxFaults } from '../sandbox-faults.js';
+import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import { serveOpenApi } from '../sandbox-server.js';
 import { partnerOrdersOpenApi } from './openapi.js';
@@ -89,7 +91,7 @@ export interface PartnerOrdersSandboxClient {
   scopes: string[];
 }
 
-export interface PartnerOrdersSandboxOptions {
+export interface PartnerOrdersSandboxOptions extends SandboxFaultOptions {
   /** OAuth clients (one per partner organisation). At least one. */
   clients: PartnerOrdersSandboxClient[];
   /** Seed two past orders for the first client. Default true; never applied to a restored file. */
@@ -214,9 +216,10 @@ export async function startPartnerOrdersSandbox(
     tokenRequests: 0,
     grantOf: new WeakMap(),
   };
+  const faults = sandboxFaults({ ...options, basePath: '', renderError: sendFault });
   const { middleware, counts } = createRequestCounter();
-  const app = buildApp(ctx, [middleware, saveBeforeReply(() => store.save())]);
-  const running = await listenOnLoopback(app, counts, options.port ?? 0);
+  const app = buildApp(ctx, [middleware, saveBeforeReply(() => store.save()), faults.middleware]);
+  const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
 
   return {
     ...running,
@@ -759,9 +762,28 @@ function optionalText(
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
 
-function sendError(res: Response, code: PoErrorCode, message: string, details?: PoFieldError[]): void {
+function sendError(
+  res: Response,
+  code: PoErrorCode,
+  message: string,
+  details?: PoFieldError[],
+  status = PO_HTTP_STATUS_BY_CODE[code],
+): void {
   const body: PoErrorBody = details ? { error: code, message, details } : { error: code, message };
-  res.status(PO_HTTP_STATUS_BY_CODE[code]).json(body);
+  res.status(status).json(body);
+}
+
+/** An injected 5xx or 429 (src/vendors/README.md): the documents name no rate-limit code, so 429 reads internal_error. */
+function sendFault(res: Response, status: number): void {
+  if (status === 502) sendError(res, 'bad_gateway', 'Bad Gateway; retry later');
+  else
+    sendError(
+      res,
+      'internal_error',
+      status === 429 ? 'Too many requests; retry later' : 'Internal error',
+      undefined,
+      status,
+    );
 }
 
 function sendInvalidPayload(res: Response, details: PoFieldError[]): void {

@@ -54,6 +54,8 @@ import {
   listenOnLoopback,
 } from '../sandbox-server.js';
 import type { RunningSandbox } from '../sandbox-server.js';
+import { sandboxFaults } from '../sandbox-faults.js';
+import type { SandboxFaultOptions } from '../sandbox-faults.js';
 import { openSandboxStore } from '../sandbox-store.js';
 import type { SandboxStore } from '../sandbox-store.js';
 import { serveOpenApi } from '../sandbox-server.js';
@@ -77,7 +79,7 @@ export {
   SEEDED_PRODUCT_IDS,
 };
 
-export interface PartnerPortalSandboxOptions {
+export interface PartnerPortalSandboxOptions extends SandboxFaultOptions {
   /** The only key accepted as `Authorization: Bearer <key>`. */
   apiKey: string;
   /** Seed ACME-001, 24 more partners and ACME's orders (the catalogue is always there). Default true. */
@@ -238,9 +240,13 @@ export async function startPartnerPortalSandbox(
     minutes,
   };
 
+  const faults = sandboxFaults({ ...options, basePath: PP_BASE_PATH, renderError: sendFault });
   const { middleware, counts } = createRequestCounter();
-  const app = buildApp(ctx, options.apiKey, options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, middleware);
-  const running = await listenOnLoopback(app, counts, options.port ?? 0);
+  const app = buildApp(ctx, options.apiKey, options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, [
+    middleware,
+    faults.middleware,
+  ]);
+  const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
 
   // The warehouse: moves due orders (and sends their events) even when nobody asks. Unref'd so that it never keeps
   // a process alive on its own. A timer has no caller to answer: a failed save (a full disk) must not crash the
@@ -290,7 +296,12 @@ function checkMinutes(minutes: PpFulfilmentMinutes = DEFAULT_FULFILMENT_MINUTES)
   return { processing, shipped, delivered };
 }
 
-function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counter: RequestHandler): Express {
+function buildApp(
+  ctx: SandboxContext,
+  apiKey: string,
+  rateLimit: number,
+  [counter, faults]: [RequestHandler, RequestHandler],
+): Express {
   const app = express();
   serveOpenApi(app, partnerPortalOpenApi);
   app.disable('x-powered-by');
@@ -306,6 +317,9 @@ function buildApp(ctx: SandboxContext, apiKey: string, rateLimit: number, counte
     }
     next();
   });
+
+  // Injected faults come before the vendor's rate limit and key check (src/vendors/README.md).
+  app.use(faults);
 
   app.use(rateLimiter(ctx, rateLimit));
 
@@ -1332,9 +1346,17 @@ function sendError(
   code: PpErrorCode,
   message: string,
   extra: Omit<PpErrorBody['error'], 'code' | 'message' | 'request_id'> = {},
+  status = PP_ERROR_STATUS[code],
 ): void {
   const body: PpErrorBody = { error: { code, message, request_id: requestIdOf(res), ...extra } };
-  res.status(PP_ERROR_STATUS[code]).json(body);
+  res.status(status).json(body);
+}
+
+/** An injected 5xx or 429 (src/vendors/README.md). */
+function sendFault(res: Response, status: number): void {
+  if (status === 429) sendError(res, 'rate_limited', 'Too many requests; retry later', {}, status);
+  else
+    sendError(res, 'internal_error', 'Internal error; retry, and contact support if it persists', {}, status);
 }
 
 /** The message follows the document's example, `email is not valid`, and counts what else is wrong. */
