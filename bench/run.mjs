@@ -7,7 +7,7 @@
 //   npm run bench -- --soak         the dashboard at 100 connections for 5 min: RSS start / peak / end
 //   npm run bench -- --profile      the dashboard under load with --cpu-prof: the hottest functions
 // Options: --rounds N, --duration S (per measured run), --latencies 0,20, --scenarios floor,order,…, --no-mesh,
-// --no-write (print only).
+// --no-write (print only), --database-url postgres://… (the gateway's own data on a server instead of PGlite).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     latencies: { type: 'string' },
     scenarios: { type: 'string' },
+    'database-url': { type: 'string' },
     'no-mesh': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -45,6 +46,8 @@ const plan = {
   connections: args.quick ? 25 : 100,
   fixedRate: FIXED_RATE,
   fixedRateConnections: 10,
+  // Never the URL itself: it may carry credentials.
+  gatewayDatabase: args['database-url'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PGlite',
 };
 const API_KEY = 'bench-client-key-0123456789abcdef';
 const started = Date.now();
@@ -74,6 +77,7 @@ try {
       endpoints,
       dataDir: join(scratch, 'pg'),
       apiKey: API_KEY,
+      databaseUrl: args['database-url'],
       ...(args.profile ? { cpuProfDir: join(scratch, 'profile') } : {}),
     });
     children.push(gateway.child);
@@ -129,21 +133,29 @@ async function setLatency(host, ms) {
 async function startSystems({ endpoints, fixtures }) {
   const systems = [];
   const notes = [];
-  for (const transport of ['node-fetch', 'undici']) {
-    log(`starting partner-graph (NODE_ENV=production, VENDOR_TRANSPORT=${transport})`);
+  log('starting partner-graph twice (NODE_ENV=production; VENDOR_TRANSPORT=node-fetch and undici)');
+  const start = async (transport) => {
     const gateway = await startPartnerGraph({
       endpoints,
       dataDir: join(scratch, `pg-${transport}`),
+      databaseUrl: args['database-url'],
       apiKey: API_KEY,
       transport,
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
+    return { transport, gateway };
+  };
+  // Two embedded databases initialise in parallel; two gateways migrating one server's schema do not.
+  const gateways = args['database-url']
+    ? [await start('node-fetch'), await start('undici')]
+    : await Promise.all(['node-fetch', 'undici'].map(start));
+  for (const { transport, gateway } of gateways) {
     systems.push({
       system: 'partner-graph',
       transport,
       ...gateway,
-      // The transport comparison runs on the dashboard only.
+      // The transport comparison runs on the dashboard (and the fixed rate) only.
       scenarios: transport === 'node-fetch' ? undefined : ['dashboard', 'fixed-rate'],
       eventLoop: () => eventLoopDelay(gateway),
     });

@@ -80,12 +80,12 @@ export async function writeMeshQueries({ supergraphPath, endpoints, fixtures }) 
     ...chunks.map(
       (chunk, i) =>
         `  accounts${i}: ne_listAccounts(ticketReferences: ${JSON.stringify(chunk.join(','))}, page: 1, pageSize: 100) {` +
-        ' ... on ne_AccountList { data { accountId firstName lastName displayName email status matchedTicketReferences } } }',
+        ' ... on ne_listAccounts_200_response { data { accountId firstName lastName email status matchedTicketReferences } } }',
     ),
     `  cardOrders: nt_listOrders(page: 1, per_page: ${DASHBOARD.cardOrders}) {`,
-    '    ... on nt_OrderList { data { orders { order_id status customer_reference quantity created_at total currency product_id } } }',
+    '    ... on nt_listOrders_200_response { data { order_id status customer_reference quantity created_at total currency product_id } }',
     '  }',
-    '  cardProducts: nt_listProducts { ... on nt_ProductList { data { product_id name } } }',
+    '  cardProducts: nt_listProducts { ... on nt_listProducts_200_response { data { product_id name } } }',
     '}',
     '',
   ].join('\n');

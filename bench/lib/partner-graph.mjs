@@ -8,6 +8,7 @@ const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 export async function startPartnerGraph({
   endpoints,
   dataDir,
+  databaseUrl,
   apiKey,
   transport = 'node-fetch',
   cpuProfDir,
@@ -21,6 +22,8 @@ export async function startPartnerGraph({
     GATEWAY_API_KEYS: apiKey,
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
+    // A PostgreSQL server instead of the embedded database (whose memory then counts in the gateway's RSS).
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     VENDOR_TRANSPORT: transport,
     // The gateway paces itself to NFC Tagify's published 60 a minute; the bench sandbox allows more.
     NFC_TAGIFY_REQUESTS_PER_MINUTE: '100000',
@@ -40,7 +43,8 @@ export async function startPartnerGraph({
   const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, MAIN] : [MAIN];
   const child = startNode(args, { env, name: `partner-graph (${transport})` });
   const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(child, `${origin}/healthz`);
+  // A new embedded database takes a few seconds to initialise, far more on a busy machine.
+  await waitForHttp(child, `${origin}/healthz`, 240_000);
   return { child, origin, url: `${origin}/graphql`, headers: { authorization: `Bearer ${apiKey}` } };
 }
 

@@ -135,7 +135,8 @@ export function markdown(summary) {
     `Measured ${summary.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGB} GB), ` +
       `${m.os}, Node ${m.node}; ${summary.rounds} round(s) of ${summary.plan.durationSeconds} s per system and ` +
       `scenario, alternated, after a discarded warm-up; ${summary.plan.connections} connections ` +
-      `(fixed rate: ${summary.plan.fixedRate} req/s over ${summary.plan.fixedRateConnections}). ` +
+      `(fixed rate: ${summary.plan.fixedRate} req/s over ${summary.plan.fixedRateConnections}); ` +
+      `partner-graph's own data in ${summary.plan.gatewayDatabase}. ` +
       'Rerun: `npm run bench` (or `npm run bench -- --quick`).',
     '',
     '![partner-graph against GraphQL Mesh and the lower bound](bench/results/chart.svg)',
