@@ -37,8 +37,8 @@ export function hottest(profile, top = 30) {
   return { functions: list(byFunction), packages: list(byPackage) };
 }
 
-export async function runProfile({ gateway, scenario, scratch, seconds, log, write }) {
-  log(`profiling partner-graph under the dashboard at 100 connections for ${seconds} s (20 ms vendors)`);
+export async function runProfile({ name, gateway, scenario, scratch, seconds, log, write }) {
+  log(`profiling partner-graph under ${name} at 100 connections for ${seconds} s (20 ms vendors)`);
   const result = await runLoad({
     url: gateway.url,
     headers: gateway.headers,
@@ -54,7 +54,7 @@ export async function runProfile({ gateway, scenario, scratch, seconds, log, wri
   if (!file) throw new Error('the gateway wrote no .cpuprofile');
   const { functions, packages } = hottest(JSON.parse(readFileSync(join(dir, file), 'utf8')));
   const text = [
-    `partner-graph, dashboard at 100 connections, 20 ms vendors, ${seconds} s: ${result.rps.toFixed(1)} op/s`,
+    `partner-graph, ${name} at 100 connections, 20 ms vendors, ${seconds} s: ${result.rps.toFixed(1)} requests/s`,
     '',
     'Self time by package:',
     ...packages.slice(0, 15),
@@ -67,7 +67,7 @@ export async function runProfile({ gateway, scenario, scratch, seconds, log, wri
   if (write) {
     const results = new URL('../results/', import.meta.url);
     mkdirSync(results, { recursive: true });
-    writeFileSync(new URL('profile-dashboard.txt', results), text);
-    log('wrote bench/results/profile-dashboard.txt');
+    writeFileSync(new URL(`profile-${name}.txt`, results), text);
+    log(`wrote bench/results/profile-${name}.txt`);
   }
 }

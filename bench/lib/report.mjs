@@ -25,7 +25,10 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const round = (value, digits = 2) => (value === null ? null : Number(value.toFixed(digits)));
+const round = (value, digits = 2) =>
+  value === null || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
+/** A ratio of two throughputs, or null when either run had too few answers to mean anything. */
+const ratio = (a, b) => (a && b && !a.fewSamples && !b.fewSamples && b.rps > 0 ? round(a.rps / b.rps) : null);
 
 /** Medians over rounds per scenario, system (and transport) and vendor latency; spread is the rounds' min–max. */
 export function summarise({ machine, plan, samples, notes }) {
@@ -52,6 +55,7 @@ export function summarise({ machine, plan, samples, notes }) {
       cpuMsPerOp: round(median(group.map((s) => s.cpuMsPerOp))),
       rssMB: round(Math.max(...group.map((s) => s.rssMB)), 1),
       eventLoopP99Ms: round(median(group.map((s) => s.eventLoopP99Ms))),
+      ...(group.some((s) => s.fewSamples) ? { fewSamples: true } : {}),
     };
   });
   return {
@@ -93,13 +97,13 @@ function headline(results) {
       lines.push({
         vendorLatencyMs: latency,
         scenario,
-        oursOverMesh: mesh?.rps ? round(ours.rps / mesh.rps) : null,
-        oursOverLowerBound: lower?.rps ? round(ours.rps / lower.rps) : null,
+        oursOverMesh: ratio(ours, mesh),
+        oursOverLowerBound: ratio(ours, lower),
       });
     }
     const ours = find(results, 'fixed-rate', 'partner-graph', latency);
     const lower = find(results, 'fixed-rate', 'lower-bound', latency);
-    if (ours && lower) {
+    if (ours && lower && !ours.fewSamples && !lower.fewSamples) {
       lines.push({
         vendorLatencyMs: latency,
         scenario: 'fixed-rate',
@@ -113,7 +117,7 @@ function headline(results) {
       lines.push({
         vendorLatencyMs: latency,
         scenario: 'dashboard',
-        undiciOverNodeFetch: round(undiciDash.rps / fetchDash.rps),
+        undiciOverNodeFetch: ratio(undiciDash, fetchDash),
       });
     }
   }
@@ -124,6 +128,7 @@ const label = (r) =>
   r.system === 'partner-graph' && r.transport && r.transport !== 'node-fetch'
     ? `partner-graph (${r.transport})`
     : r.system;
+const times = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
 const n = (value, digits = 1) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
 
 /** The README table (markdown), machine, date and how to rerun. */
@@ -145,8 +150,8 @@ export function markdown(summary) {
   for (const line of summary.headline) {
     if (line.oursOverMesh !== undefined) {
       out.push(
-        `- ${line.scenario}, ${line.vendorLatencyMs} ms vendors: partner-graph/Mesh throughput ${n(line.oursOverMesh, 2)}×, ` +
-          `of the lower bound ${n(line.oursOverLowerBound === null ? null : line.oursOverLowerBound * 100, 0)}%`,
+        `- ${line.scenario}, ${line.vendorLatencyMs} ms vendors: partner-graph/Mesh throughput ${times(line.oursOverMesh)}, ` +
+          `${line.oursOverLowerBound === null ? 'n/a' : `${(line.oursOverLowerBound * 100).toFixed(0)}%`} of the lower bound's`,
       );
     } else if (line.addedP50Ms !== undefined) {
       out.push(
@@ -154,7 +159,7 @@ export function markdown(summary) {
       );
     } else if (line.undiciOverNodeFetch !== undefined) {
       out.push(
-        `- dashboard, ${line.vendorLatencyMs} ms vendors: undici/node-fetch throughput ${n(line.undiciOverNodeFetch, 2)}×`,
+        `- dashboard, ${line.vendorLatencyMs} ms vendors: undici/node-fetch throughput ${times(line.undiciOverNodeFetch)}`,
       );
     }
   }
@@ -166,7 +171,8 @@ export function markdown(summary) {
   );
   for (const r of summary.results) {
     out.push(
-      `| ${r.scenario} | ${r.vendorLatencyMs} ms | ${label(r)} | ${n(r.rps)} (${n(r.rpsSpread[0])}–${n(r.rpsSpread[1])}) | ` +
+      `| ${r.scenario} | ${r.vendorLatencyMs} ms | ${label(r)} | ` +
+        (r.fewSamples ? 'too few answers | ' : `${n(r.rps)} (${n(r.rpsSpread[0])}–${n(r.rpsSpread[1])}) | `) +
         `${n(r.p50Ms)} | ${n(r.p99Ms)} | ${r.errors} | ${n(r.upstreamCallsPerOp, 2)} | ${n(r.cpuMsPerOp, 2)} | ` +
         `${n(r.rssMB, 0)} | ${n(r.eventLoopP99Ms)} |`,
     );

@@ -61,7 +61,7 @@ const visitDate = (offsetDays) =>
 
 /**
  * The dashboard partner's history: `DASHBOARD.orders` issued ticket orders, created as drafts and confirmed,
- * like a partner's shop would, mixing the three catalogue items and one to three holders; the tickets of every
+ * like a partner's shop would, mixing the three catalogue items, four tickets each; the tickets of every
  * fifth order are linked to a National Express account.
  */
 async function seed() {
@@ -72,7 +72,8 @@ async function seed() {
   ];
   const orderIds = [];
   for (let n = 0; n < DASHBOARD.orders; n += 1) {
-    const holders = 1 + (n % 3);
+    // Two lines of two holders each: every order has four tickets, whichever 50 are the latest.
+    const holders = 2;
     const draft = await cm('POST', '/channelManager', {
       partnerId: CM_PARTNER_ID,
       sellToOrderReference: `BENCH-${String(n).padStart(4, '0')}`,
