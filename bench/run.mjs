@@ -100,10 +100,11 @@ try {
     } else {
       await runProfile({
         name: args['profile-scenario'],
+        connections: plan.connections,
         gateway,
         scenario,
         scratch,
-        seconds: args.quick ? 10 : 30,
+        seconds: args.quick ? 15 : 30,
         log,
         write: !args['no-write'],
       });

@@ -46,6 +46,7 @@ export function startNode(args, { env = {}, cwd, name }) {
   child.name = name;
   child.tail = tail;
   child.exited = once(child, 'exit');
+  child.spawnedAt = performance.now();
   return child;
 }
 
@@ -68,10 +69,11 @@ export async function waitForHttp(child, url, timeoutMs = 60_000) {
   throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${child.tail.join('\n')}`);
 }
 
-export async function stopChild(child) {
+/** SIGTERM, then SIGKILL after `graceMs` (a gateway finishes its in-flight requests first). */
+export async function stopChild(child, graceMs = 5_000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await child.exited;
   clearTimeout(timer);
 }

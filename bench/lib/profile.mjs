@@ -4,12 +4,21 @@ import { join } from 'node:path';
 import { runLoad } from './load.mjs';
 import { stopChild } from './proc.mjs';
 
-/** Self time per function (and per package) from a .cpuprofile, hottest first. */
-export function hottest(profile, top = 30) {
+/**
+ * Self time per function (and per package) from a .cpuprofile, hottest first, counting only the samples taken
+ * within `window` (ms since the profile started): the load, not the start-up.
+ */
+export function hottest(profile, window, top = 30) {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfSamples = new Map();
-  for (const id of profile.samples) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
-  const total = profile.samples.length;
+  let at = 0;
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] / 1000;
+    if (at < window.fromMs || at > window.toMs) return;
+    selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
+    total += 1;
+  });
   const byFunction = new Map();
   const byPackage = new Map();
   for (const [id, count] of selfSamples) {
@@ -37,24 +46,30 @@ export function hottest(profile, top = 30) {
   return { functions: list(byFunction), packages: list(byPackage) };
 }
 
-export async function runProfile({ name, gateway, scenario, scratch, seconds, log, write }) {
-  log(`profiling partner-graph under ${name} at 100 connections for ${seconds} s (20 ms vendors)`);
+export async function runProfile({ name, gateway, scenario, scratch, seconds, connections, log, write }) {
+  log(`profiling partner-graph under ${name} at ${connections} connections for ${seconds} s (20 ms vendors)`);
+  // The profile covers the process's whole life; only the samples taken under load are counted.
+  const fromMs = performance.now() - gateway.child.spawnedAt;
   const result = await runLoad({
     url: gateway.url,
     headers: gateway.headers,
     requests: scenario.requests,
-    connections: 100,
+    connections,
     durationSeconds: seconds,
   });
+  const toMs = performance.now() - gateway.child.spawnedAt;
   log(`${result.rps.toFixed(1)} op/s, p50 ${result.p50Ms} ms, ${result.errors} errors`);
-  // The profile is written when the process exits.
-  await stopChild(gateway.child);
+  // The profile is written when the process exits, which a gateway does once its in-flight requests are done.
+  await stopChild(gateway.child, 120_000);
   const dir = join(scratch, 'profile');
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('the gateway wrote no .cpuprofile');
-  const { functions, packages } = hottest(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  const { functions, packages } = hottest(JSON.parse(readFileSync(join(dir, file), 'utf8')), {
+    fromMs,
+    toMs,
+  });
   const text = [
-    `partner-graph, ${name} at 100 connections, 20 ms vendors, ${seconds} s: ${result.rps.toFixed(1)} requests/s`,
+    `partner-graph, ${name} at ${connections} connections, 20 ms vendors, ${seconds} s: ${result.rps.toFixed(1)} requests/s, p50 ${result.p50Ms} ms; CPU self time while under load:`,
     '',
     'Self time by package:',
     ...packages.slice(0, 15),
