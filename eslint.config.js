@@ -13,6 +13,9 @@ export default tseslint.config(
       'scripts/**',
       'eslint.config.js',
       'src/client/generated/**',
+      'bench/node_modules/**',
+      'bench/.mesh/**',
+      'bench/results/**',
     ],
   },
   eslint.configs.recommended,
@@ -31,6 +34,27 @@ export default tseslint.config(
     // node:test's describe/it return promises that the runner awaits itself.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
+  },
+  {
+    // The benchmark harness is plain ESM run by node, outside the TypeScript project.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, program: null, project: false },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
   },
   prettier,
 );

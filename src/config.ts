@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { fullAccessKeys } from './auth.js';
 import type { ClientKey } from './auth.js';
 import { KeysFileError, loadKeysFile } from './access/keys-file.js';
+import { TRANSPORT_NAMES } from './vendors/transport.js';
+import type { TransportName } from './vendors/transport.js';
 
 /**
  * Every setting, read from the environment once at start and validated with a message that names the variable.
@@ -57,6 +59,8 @@ export interface GatewayConfig {
   vendorConcurrency: number;
   /** Each vendor's circuit breaker: consecutive failures that open it, and how long it stays open. */
   vendorBreaker: { failureThreshold: number; halfOpenAfterMs: number };
+  /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): node-fetch, or undici's `request()`. */
+  vendorTransport: TransportName;
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
   dataDir: string;
@@ -139,6 +143,15 @@ function oauthVendor(env: Env): OAuthVendorEndpoint | undefined {
   };
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
@@ -217,6 +230,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failureThreshold: integer(env, 'VENDOR_BREAKER_FAILURES', 5, 1, 1_000),
       halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
     },
+    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, 'node-fetch'),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({

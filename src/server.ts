@@ -42,7 +42,7 @@ import { PartnerOrdersClient } from './vendors/partnerorders/client.js';
 import { RequestPacer } from './vendors/pacer.js';
 import { PartnerPortalClient } from './vendors/partnerportal/client.js';
 import type { Store } from './store/store.js';
-import { createNodeFetchTransport } from './vendors/transport.js';
+import { createTransport } from './vendors/transport.js';
 import type { Transport } from './vendors/transport.js';
 
 export interface GatewayOptions {
@@ -54,7 +54,7 @@ export interface GatewayOptions {
   store: Store;
   /** Webhook secrets, when not from the configuration (the embedded default makes one for its sandbox). */
   webhookSecrets?: readonly string[];
-  /** Replaces node-fetch for every vendor (the benchmark compares transports). */
+  /** Replaces the transport `VENDOR_TRANSPORT` chose, for every vendor. */
   transport?: Transport;
   /**
    * Browser origins allowed to open a subscription WebSocket (`https://app.example.com`; `*` for any), besides
@@ -86,7 +86,7 @@ function graphqlError(res: Response, status: number, code: ErrorCode, message: s
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const metrics = createMetrics({ defaultMetrics: true });
-  const transport = options.transport ?? createNodeFetchTransport();
+  const transport = options.transport ?? createTransport(config.vendorTransport);
   const vendorHttp = (
     vendor: string,
     displayName: string,

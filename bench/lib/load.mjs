@@ -1,0 +1,52 @@
+// One load run with autocannon (no pipelining): fixed connections for throughput, or a fixed overall arrival
+// rate for latency. Every response body is read: a non-2xx, a GraphQL `errors` entry or a non-empty
+// `userErrors` counts as an error.
+import autocannon from 'autocannon';
+
+/** True when a GraphQL answer carries an error: top-level `errors`, a non-empty `userErrors`, a vendor error. */
+export function hasError(status, body) {
+  if (status < 200 || status >= 300) return true;
+  return (
+    body.includes('"errors":[') || (body.includes('"userErrors":[') && !body.includes('"userErrors":[]'))
+  );
+}
+
+/**
+ * `requests` is autocannon's request list (for a sequence, each step's `setupRequest`/`onResponse` passes state
+ * along in the per-connection context). `opsPerCycle` is how many requests make one operation (2 for a pair).
+ */
+export async function runLoad({ url, headers, requests, connections, durationSeconds, overallRate }) {
+  let errors = 0;
+  let sampleError;
+  const counted = requests.map((request) => ({
+    ...request,
+    onResponse(status, body, context) {
+      if (hasError(status, body)) {
+        errors += 1;
+        sampleError ??= `${status} ${body.slice(0, 300)}`;
+      }
+      request.onResponse?.(status, body, context);
+    },
+  }));
+  const result = await autocannon({
+    url,
+    headers: { 'content-type': 'application/json', ...headers },
+    method: 'POST',
+    requests: counted,
+    connections,
+    pipelining: 1,
+    duration: durationSeconds,
+    ...(overallRate ? { overallRate } : {}),
+    timeout: 30,
+  });
+  const requestsDone = result.requests.total;
+  return {
+    requests: requestsDone,
+    rps: requestsDone / durationSeconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    // Connection errors and timeouts never produced a body.
+    errors: errors + result.errors + result.timeouts,
+    sampleError,
+  };
+}

@@ -1,0 +1,85 @@
+// partner-graph as a deployment runs it: its own process, production mode, vendors configured through the
+// ordinary environment variables with the sandboxes' URLs and keys.
+import { fileURLToPath } from 'node:url';
+import { freePort, startNode, waitForHttp } from './proc.mjs';
+
+const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+
+export async function startPartnerGraph({
+  endpoints,
+  dataDir,
+  databaseUrl,
+  apiKey,
+  transport = 'node-fetch',
+  cpuProfDir,
+}) {
+  const port = await freePort();
+  const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = endpoints;
+  const env = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GATEWAY_API_KEYS: apiKey,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    // A PostgreSQL server instead of the embedded database (whose memory then counts in the gateway's RSS).
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    VENDOR_TRANSPORT: transport,
+    // The gateway paces itself to NFC Tagify's published 60 a minute; the bench sandbox allows more.
+    NFC_TAGIFY_REQUESTS_PER_MINUTE: '100000',
+    CHANNEL_MANAGER_BASE_URL: channelManager.baseUrl,
+    CHANNEL_MANAGER_API_KEY: channelManager.apiKey,
+    PARTNERPORTAL_BASE_URL: partnerPortal.baseUrl,
+    PARTNERPORTAL_API_KEY: partnerPortal.apiKey,
+    NFC_TAGIFY_BASE_URL: nfcTagify.baseUrl,
+    NFC_TAGIFY_API_KEY: nfcTagify.apiKey,
+    NATIONAL_EXPRESS_BASE_URL: nationalExpress.baseUrl,
+    NATIONAL_EXPRESS_API_KEY: nationalExpress.apiKey,
+    PARTNER_ORDERS_BASE_URL: partnerOrders.baseUrl,
+    PARTNER_ORDERS_TOKEN_URL: partnerOrders.tokenUrl,
+    PARTNER_ORDERS_CLIENT_ID: partnerOrders.clientId,
+    PARTNER_ORDERS_CLIENT_SECRET: partnerOrders.clientSecret,
+  };
+  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, MAIN] : [MAIN];
+  const child = startNode(args, { env, name: `partner-graph (${transport})` });
+  const origin = `http://127.0.0.1:${port}`;
+  // A new embedded database takes a few seconds to initialise, far more on a busy machine.
+  await waitForHttp(child, `${origin}/healthz`, 240_000);
+  return { child, origin, url: `${origin}/graphql`, headers: { authorization: `Bearer ${apiKey}` } };
+}
+
+/**
+ * The dashboard partner's Channel Manager link is the gateway's own data: set it through the API, as an operator
+ * would (kept in the gateway's database, so once per data directory is enough).
+ */
+export async function linkPartner(system, partnerId, channelManagerPartnerId) {
+  const response = await fetch(system.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...system.headers },
+    body: JSON.stringify({
+      query: `mutation ($id: ID!, $cm: ID!) { linkPartner(id: $id, links: { channelManagerPartnerId: $cm }) {
+        partner { id links { channelManagerPartnerId } } userErrors { field message code } } }`,
+      variables: { id: partnerId, cm: channelManagerPartnerId },
+    }),
+  });
+  const body = await response.json();
+  const payload = body.data?.linkPartner;
+  if (
+    body.errors ||
+    payload?.userErrors?.length ||
+    payload?.partner?.links?.channelManagerPartnerId !== channelManagerPartnerId
+  ) {
+    throw new Error(`linking the dashboard partner failed: ${JSON.stringify(body)}`);
+  }
+}
+
+/** The gateway's event-loop delay (prom-client default metrics), in ms. */
+export async function eventLoopDelay(system) {
+  const text = await (await fetch(`${system.origin}/metrics`, { headers: system.headers })).text();
+  const read = (name) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return {
+    p50: read('nodejs_eventloop_lag_p50_seconds'),
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+    max: read('nodejs_eventloop_lag_max_seconds'),
+  };
+}

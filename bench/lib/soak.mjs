@@ -1,0 +1,55 @@
+// The dashboard at 100 connections for minutes on end: does the gateway's memory settle or keep growing?
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { runLoad } from './load.mjs';
+import { procStats } from './proc.mjs';
+
+export async function runSoak({ gateway, scenario, minutes, connections, log, write }) {
+  const pid = gateway.child.pid;
+  // One minute's warm-up fills the caches and JIT; growth is measured from there.
+  const warmupSeconds = Math.min(60, Math.max(10, minutes * 12));
+  log(`soak: ${warmupSeconds} s warm-up, then ${minutes} min of the dashboard at ${connections} connections`);
+  await runLoad({
+    url: gateway.url,
+    headers: gateway.headers,
+    requests: scenario.requests,
+    connections,
+    durationSeconds: warmupSeconds,
+  });
+  const samples = [];
+  const sample = () => samples.push({ at: Date.now(), rssMB: procStats(pid).rssMB });
+  sample();
+  const timer = setInterval(sample, 5_000);
+  const result = await runLoad({
+    url: gateway.url,
+    headers: gateway.headers,
+    requests: scenario.requests,
+    connections,
+    durationSeconds: minutes * 60,
+  });
+  clearInterval(timer);
+  sample();
+  const start = samples[0].rssMB;
+  const end = samples.at(-1).rssMB;
+  const peak = Math.max(...samples.map((s) => s.rssMB));
+  const summary = {
+    date: new Date().toISOString(),
+    minutes,
+    connections,
+    vendorLatencyMs: 20,
+    rps: Number(result.rps.toFixed(1)),
+    errors: result.errors,
+    rssStartMB: Number(start.toFixed(1)),
+    rssPeakMB: Number(peak.toFixed(1)),
+    rssEndMB: Number(end.toFixed(1)),
+    growthPercent: Number((((end - start) / start) * 100).toFixed(1)),
+    peakProcessRssMB: Number(procStats(pid).peakRssMB.toFixed(1)),
+    samples: samples.map((s) => Number(s.rssMB.toFixed(1))),
+  };
+  process.stdout.write(`${JSON.stringify({ ...summary, samples: undefined }, null, 2)}\n`);
+  if (write) {
+    const results = new URL('../results/', import.meta.url);
+    mkdirSync(results, { recursive: true });
+    writeFileSync(new URL('soak.json', results), `${JSON.stringify(summary, null, 2)}\n`);
+    log('wrote bench/results/soak.json');
+  }
+}
