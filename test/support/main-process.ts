@@ -50,7 +50,8 @@ function spawnMain(env: Record<string, string>): {
 export async function startMain(env: Record<string, string>): Promise<StartedMain> {
   const { child, capture, output: current } = spawnMain(env);
   let output = current();
-  const deadline = Date.now() + 30_000;
+  // A fresh data directory runs initdb (~8 s idle, over 30 s on a loaded machine).
+  const deadline = Date.now() + 120_000;
   while (!/API key: +\S+/.test((output = current()))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`main did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -70,7 +71,7 @@ export async function startMain(env: Record<string, string>): Promise<StartedMai
 /** Runs `main` expecting it to refuse to start: its exit code and everything it wrote. */
 export async function runMainToExit(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
   const { child, output } = spawnMain(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
