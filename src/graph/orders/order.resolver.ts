@@ -7,6 +7,7 @@ import {
   orderFromVendor,
   orderRequestFromInput,
 } from '../../vendors/navipartner/mappers.js';
+import { BadUserInputError } from '../../errors/gateway-errors.js';
 import { pageOfList } from '../common/connection.js';
 import type { Connection } from '../common/connection.js';
 import { UserErrorCode, userError } from '../common/user-error.type.js';
@@ -16,6 +17,23 @@ import { OrderFilter } from './order-filter.input.js';
 import { OrderInput, prepareOrderInput } from './order.input.js';
 import { CancelOrderPayload, OrderPayload } from './order.payload.js';
 import { Order, OrderItem } from './order.type.js';
+
+/** Channel Manager identifiers: a partnerId is 1 to 100 characters (its document); orderIds are UUIDs. */
+const MAX_ID_LENGTH = 100;
+
+/**
+ * Refuses an identifier the Channel Manager cannot hold before it reaches a vendor URL: an empty one would name
+ * another route, and one of thousands of characters would be refused for its size (HTTP 414/431), not as input.
+ */
+function channelManagerId(argument: string, value: string): string {
+  if (value.length === 0 || value.length > MAX_ID_LENGTH) {
+    throw new BadUserInputError(
+      `${argument} must be between 1 and ${MAX_ID_LENGTH} characters, got ${value.length}.`,
+      argument,
+    );
+  }
+  return value;
+}
 
 /** Newest first; ties broken by id so the order is total and cursors are stable. */
 const sortKey = (summary: CmOrderSummary): string =>
@@ -59,7 +77,7 @@ export class OrderResolver {
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<Order | null> {
-    const order = await ctx.channelManager.loaders.orderById.load(id);
+    const order = await ctx.channelManager.loaders.orderById.load(channelManagerId('id', id));
     return order ? orderFromVendor(order) : null;
   }
 
@@ -77,7 +95,7 @@ export class OrderResolver {
     after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<Order>> {
-    return ticketOrdersOfPartner(ctx, partnerId, filter, first, after);
+    return ticketOrdersOfPartner(ctx, channelManagerId('partnerId', partnerId), filter, first, after);
   }
 
   @FieldResolver(() => [OrderItem], {
