@@ -50,6 +50,10 @@ export async function ticketOrdersOfPartner(
   first: number | undefined | null,
   after: string | undefined | null,
 ): Promise<Connection<Order>> {
+  // The vendor refuses an inverted range with a 400 about its own query parameters: refused here, by our names.
+  if (filter?.receivedAtFrom && filter.receivedAtTo && filter.receivedAtTo < filter.receivedAtFrom) {
+    throw new BadUserInputError('filter.receivedAtTo must not be before filter.receivedAtFrom.', 'filter');
+  }
   const summaries = await ctx.channelManager.loaders.ordersByPartner.load({
     partnerId,
     query: listQueryFromFilter(filter),
