@@ -78,7 +78,31 @@ export interface GatewayConfig {
   partnerPortalWebhookSecrets: string[];
   /** A PostgreSQL server for the gateway's own data; embedded PGlite in `dataDir` when unset. */
   databaseUrl: string | undefined;
+  /**
+   * Unconfigured vendors may run against the built-in sandboxes: the default outside production; in production
+   * only when `SANDBOX=true` asks for them (otherwise an unconfigured vendor stops the start, see `main.ts`).
+   */
+  sandbox: boolean;
 }
+
+/** The variables that configure each vendor, for a start-up error that names what is missing. */
+export const VENDOR_SETTINGS: Record<keyof VendorEndpoints, { name: string; variables: readonly string[] }> =
+  {
+    channelManager: {
+      name: 'Channel Manager',
+      variables: ['CHANNEL_MANAGER_BASE_URL', 'CHANNEL_MANAGER_API_KEY'],
+    },
+    partnerPortal: { name: 'PartnerPortal', variables: ['PARTNERPORTAL_BASE_URL', 'PARTNERPORTAL_API_KEY'] },
+    nfcTagify: { name: 'NFC Tagify', variables: ['NFC_TAGIFY_BASE_URL', 'NFC_TAGIFY_API_KEY'] },
+    nationalExpress: {
+      name: 'National Express',
+      variables: ['NATIONAL_EXPRESS_BASE_URL', 'NATIONAL_EXPRESS_API_KEY'],
+    },
+    partnerOrders: {
+      name: 'Partner Orders',
+      variables: ['PARTNER_ORDERS_BASE_URL', 'PARTNER_ORDERS_CLIENT_ID', 'PARTNER_ORDERS_CLIENT_SECRET'],
+    },
+  };
 
 export class ConfigError extends Error {}
 
@@ -242,6 +266,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }),
     nfcTagifyRequestsPerMinute: integer(env, 'NFC_TAGIFY_REQUESTS_PER_MINUTE', 60, 1, 100_000),
     databaseUrl: databaseUrl(env),
+    sandbox: flag(env, 'SANDBOX', !production),
     graphiql: flag(env, 'GRAPHIQL', !production),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', !production),
     allowedOrigins: (env.GATEWAY_ALLOWED_ORIGINS ?? '')

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, VENDOR_SETTINGS } from './config.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server.js';
@@ -23,8 +23,11 @@ const VENDORS: readonly VendorName[] = [
  */
 async function main(): Promise<void> {
   let config: GatewayConfig;
+  let missing: VendorName[];
   try {
     config = loadConfig();
+    missing = VENDORS.filter((vendor) => !config.vendors[vendor]);
+    if (missing.length > 0 && !config.sandbox) throw unconfiguredVendors(config, missing);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`partner-graph: configuration error: ${error.message}`);
@@ -34,7 +37,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
-  const missing = VENDORS.filter((vendor) => !config.vendors[vendor]);
+  if (config.production && missing.length > 0) {
+    logger.warn(
+      { sandboxes: missing },
+      `SANDBOX=true: ${missing.map((vendor) => VENDOR_SETTINGS[vendor].name).join(', ')} run against the built-in sandboxes, not the real vendors`,
+    );
+  }
   const sandboxes = await startSandboxes({ vendors: missing, dataDir: config.dataDir });
   for (const vendor of missing) {
     logger.info(
@@ -91,6 +99,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A production gateway never falls back to a sandbox by itself: say which vendor lacks which variables. */
+function unconfiguredVendors(config: GatewayConfig, missing: readonly VendorName[]): ConfigError {
+  const why = config.production ? 'NODE_ENV=production' : 'SANDBOX=false';
+  const lines = missing.map((vendor) => {
+    const { name, variables } = VENDOR_SETTINGS[vendor];
+    return `${name}: set ${variables.join(', ')}`;
+  });
+  return new ConfigError(
+    `${why} needs every vendor configured, or SANDBOX=true to run unconfigured ones against the built-in sandboxes. Not configured: ${lines.join('; ')}.`,
+  );
 }
 
 await main();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -29,6 +29,7 @@ import { EVENTS_CHANNEL } from './store/webhook-inbox.js';
 import { maskError } from './errors/mask-error.js';
 import { PARSE_MAX_TOKENS, operationLimitRules } from './graph/limits.js';
 import { buildGraphSchema } from './graph/schema.js';
+import { currentRequestId, runInRequestScope } from './logger.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -74,7 +75,6 @@ export interface RunningGateway {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
-const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
 type AuthedRequest = Request & { caller?: Caller; requestId?: string };
 
@@ -221,13 +221,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) =>
       maskError(formatted, error, {
         hideSuggestions: config.production,
-        requestId: requestScope.getStore()?.requestId,
+        requestId: currentRequestId(),
         includeStack: false,
-        onMasked: (original) =>
-          logger.error(
-            { err: original, requestId: requestScope.getStore()?.requestId },
-            'unexpected error masked',
-          ),
+        onMasked: (original) => logger.error({ err: original }, 'unexpected error masked'),
       }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -238,6 +234,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
   });
   await apollo.start();
+
+  // Every request gets its id before anything else runs, and is served inside its request scope: every line
+  // logged meanwhile (here, in resolvers, vendor calls, the store, events) carries the id (`logger.ts`).
+  app.use((req: AuthedRequest, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    runInRequestScope(requestId, () => {
+      // Body parsers go on from the socket's events, outside any scope; emitted from the request's own scope,
+      // they (and the handlers after them) stay in it.
+      req.emit = AsyncResource.bind(req.emit.bind(req));
+      next();
+    });
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -265,9 +276,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
 
   app.use('/graphql', (req: AuthedRequest, res: Response, next: NextFunction) => {
-    const incoming = req.header('x-request-id');
-    req.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', req.requestId);
     const caller = authenticator.authenticate(req.header('authorization'));
     if (!caller) {
       res.setHeader('www-authenticate', 'Bearer realm="partner-graph"');
@@ -280,7 +288,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return;
     }
     req.caller = caller;
-    requestScope.run({ requestId: req.requestId }, next);
+    next();
   });
 
   app.use(

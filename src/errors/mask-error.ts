@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
@@ -59,6 +60,15 @@ export function maskError(
   const code = formatted.extensions?.code;
   if (!formatted.path && typeof code === 'string' && REQUEST_ERROR_CODES.has(code))
     return stripStack(formatted);
+  // Apollo refuses some requests with a plain GraphQLError carrying only an HTTP 4xx status (a persisted query
+  // whose sha256Hash does not match its query): a refusal of the request, not a failure of ours.
+  if (!formatted.path && isRefusalWithHttpStatus(original)) {
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: 'BAD_REQUEST' },
+    };
+  }
   ctx.onMasked(original);
   return {
     message: `Internal server error${ctx.requestId ? ` (request id ${ctx.requestId})` : ''}.`,
@@ -69,6 +79,12 @@ export function maskError(
       ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
     },
   };
+}
+
+function isRefusalWithHttpStatus(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function stripStack(formatted: GraphQLFormattedError): GraphQLFormattedError {

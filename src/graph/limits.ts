@@ -4,7 +4,8 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
+import { MAX_PAGE_SIZE } from './common/connection.js';
 import type { ASTVisitor, ValidationContext, ValidationRule } from 'graphql';
 
 /**
@@ -77,5 +78,25 @@ export function operationLimitRules(): ValidationRule[] {
     maxAliasesRule({ n: OPERATION_LIMITS.maxAliases, exposeLimits: true, ...report }),
     maxDirectivesRule({ n: OPERATION_LIMITS.maxDirectives, exposeLimits: true, ...report }),
     costLimitRule({ maxCost: OPERATION_LIMITS.maxCost, exposeLimits: true, ...report }),
+    pageSizeRule,
   ];
 }
+
+/**
+ * `first` written into the document above the page limit is refused before anything runs, like the other limits
+ * (HTTP 400, `GRAPHQL_VALIDATION_FAILED`). A variable's value is only known at execution: the resolvers refuse
+ * that one with the same message (`pageSize()`, `BAD_USER_INPUT`).
+ */
+const pageSizeRule: ValidationRule = (context) => ({
+  Argument(node) {
+    if (node.name.value !== 'first' || node.value.kind !== Kind.INT || !context.getArgument()) return;
+    const first = Number(node.value.value);
+    if (first >= 0 && first <= MAX_PAGE_SIZE) return;
+    context.reportError(
+      new GraphQLError(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${node.value.value}.`, {
+        nodes: [node],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      }),
+    );
+  },
+});

@@ -7,6 +7,7 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import type { PubSub } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { TicketAccountResolver } from './accounts/ticket-account.resolver.js';
+import { boundedIdArguments } from './common/bounded-id.middleware.js';
 import { CardOrderLineResolver, CardOrderResolver } from './card-orders/card-order.resolver.js';
 import {
   OrderItemRelationsResolver,
@@ -51,6 +52,7 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
       SubscriptionOrderResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    globalMiddlewares: [boundedIdArguments],
     validate: false,
     emitSchemaFile: false,
     pubSub: NO_TOPICS,

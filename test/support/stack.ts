@@ -7,6 +7,7 @@ import { startGateway } from '../../src/server.js';
 import type { RunningGateway } from '../../src/server.js';
 import { openStore } from '../../src/store/store.js';
 import { pgliteTemplate } from './pglite-template.js';
+import { captureLog, credentialRecordingTransport, secretsInEnv } from './test-artifacts.js';
 import type { Store } from '../../src/store/store.js';
 import type { ChannelManagerSandbox } from '../../src/vendors/navipartner/sandbox.js';
 import type { NfcTagifySandbox } from '../../src/vendors/nfctagify/sandbox.js';
@@ -100,9 +101,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     throw error;
   }
   const logs: string[] = [];
+  // Also kept in test-artifacts/ with the secrets below, for the secret scan over the whole suite.
+  const capture = captureLog('stack');
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString('utf8'));
+      const text = chunk.toString('utf8');
+      logs.push(text);
+      capture.write(text);
       done();
     },
   });
@@ -117,13 +122,25 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ...sandboxes.endpoints,
     ...options.endpointOverrides?.(sandboxes.endpoints),
   } as VendorEndpoints;
+  capture.recordSecrets([
+    ...config.apiKeys.map((value) => ({ kind: 'client API key', value })),
+    ...config.partnerPortalWebhookSecrets.map((value) => ({ kind: 'PartnerPortal webhook secret', value })),
+    ...secretsInEnv(options.env ?? {}),
+    ...(Object.entries(endpoints) as [string, VendorEndpoints[keyof VendorEndpoints]][]).flatMap(
+      ([vendor, endpoint]) =>
+        'apiKey' in endpoint
+          ? [{ kind: `${vendor} API key`, value: endpoint.apiKey }]
+          : [{ kind: `${vendor} client secret`, value: endpoint.clientSecret }],
+    ),
+  ]);
+  const transport = credentialRecordingTransport(createNodeFetchTransport(), capture);
   const gateway = await startGateway({
     config,
     logger: createLogger('debug', sink),
     vendors: endpoints,
     store,
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-    ...(options.wrapTransport ? { transport: options.wrapTransport(createNodeFetchTransport()) } : {}),
+    transport: options.wrapTransport ? options.wrapTransport(transport) : transport,
   });
   const graphqlUrl = `${gateway.origin}/graphql`;
   return {
@@ -156,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async close() {
       await gateway.close();
+      capture.close();
       if (ownStore) await store.close();
       await sandboxes.close();
     },

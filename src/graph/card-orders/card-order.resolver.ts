@@ -1,3 +1,4 @@
+import { BadUserInputError } from '../../errors/gateway-errors.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import {
@@ -84,6 +85,8 @@ export class CardOrderResolver {
     @Arg('id', () => ID, { description: "NFC Tagify's order id (`ord_…`)." }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<CardOrder | null> {
+    // An empty id would address the vendor's order list, not an order.
+    if (id.length === 0) throw new BadUserInputError('id must not be empty.', 'id');
     const order = await ctx.nfcTagify.loaders.orderById.load(id);
     return ctx.access.cardOrder(order ? cardOrderFromNfcTagify(order) : null);
   }

@@ -7,6 +7,7 @@ import {
   orderFromVendor,
   orderRequestFromInput,
 } from '../../vendors/navipartner/mappers.js';
+import { BadUserInputError } from '../../errors/gateway-errors.js';
 import { emptyConnection, pageOfList } from '../common/connection.js';
 import type { Connection } from '../common/connection.js';
 import { UserErrorCode, userError } from '../common/user-error.type.js';
@@ -26,8 +27,25 @@ const NO_SUCH_ORDER = {
 /** Does the order exist and belong to one of the key's partners? Asked before a write by id. */
 async function mayChangeOrder(ctx: GatewayContext, id: string): Promise<boolean> {
   if (ctx.access.allPartners) return true;
-  const order = await ctx.channelManager.loaders.orderById.load(id);
+  const order = await ctx.channelManager.loaders.orderById.load(channelManagerId('id', id));
   return (await ctx.access.ticketOrder(order)) !== null;
+}
+
+/** Channel Manager identifiers: a partnerId is 1 to 100 characters (its document); orderIds are UUIDs. */
+const MAX_ID_LENGTH = 100;
+
+/**
+ * Refuses an identifier the Channel Manager cannot hold before it reaches a vendor URL: an empty one would name
+ * another route, and one of thousands of characters would be refused for its size (HTTP 414/431), not as input.
+ */
+function channelManagerId(argument: string, value: string): string {
+  if (value.length === 0 || value.length > MAX_ID_LENGTH) {
+    throw new BadUserInputError(
+      `${argument} must be between 1 and ${MAX_ID_LENGTH} characters, got ${value.length}.`,
+      argument,
+    );
+  }
+  return value;
 }
 
 /** Newest first; ties broken by id so the order is total and cursors are stable. */
@@ -45,6 +63,10 @@ export async function ticketOrdersOfPartner(
   first: number | undefined | null,
   after: string | undefined | null,
 ): Promise<Connection<Order>> {
+  // The vendor refuses an inverted range with a 400 about its own query parameters: refused here, by our names.
+  if (filter?.receivedAtFrom && filter.receivedAtTo && filter.receivedAtTo < filter.receivedAtFrom) {
+    throw new BadUserInputError('filter.receivedAtTo must not be before filter.receivedAtFrom.', 'filter');
+  }
   // Another partner's orders read as an unknown partner's: none.
   if (!(await ctx.access.mayUseChannelManagerPartner(partnerId))) {
     listQueryFromFilter(filter);
@@ -79,7 +101,9 @@ export class OrderResolver {
     @Arg('id', () => ID, { description: 'The orderId.' }) id: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<Order | null> {
-    const order = await ctx.access.ticketOrder(await ctx.channelManager.loaders.orderById.load(id));
+    const order = await ctx.access.ticketOrder(
+      await ctx.channelManager.loaders.orderById.load(channelManagerId('id', id)),
+    );
     return order ? orderFromVendor(order) : null;
   }
 
@@ -100,7 +124,7 @@ export class OrderResolver {
     after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<Order>> {
-    return ticketOrdersOfPartner(ctx, partnerId, filter, first, after);
+    return ticketOrdersOfPartner(ctx, channelManagerId('partnerId', partnerId), filter, first, after);
   }
 
   @FieldResolver(() => [OrderItem], {
