@@ -7,7 +7,7 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import type { PubSub } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { TicketAccountResolver } from './accounts/ticket-account.resolver.js';
-import { boundedIdArguments } from './common/bounded-id.middleware.js';
+import { guardIdArguments } from './common/bounded-id.js';
 import { CardOrderLineResolver, CardOrderResolver } from './card-orders/card-order.resolver.js';
 import {
   OrderItemRelationsResolver,
@@ -52,7 +52,6 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
       SubscriptionOrderResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
-    globalMiddlewares: [boundedIdArguments],
     validate: false,
     emitSchemaFile: false,
     pubSub: NO_TOPICS,
@@ -63,6 +62,7 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
     if (root) root.description = description;
   }
   const resolvers = createResolversMap(schema) as SubgraphResolvers;
+  guardIdArguments(schema, resolvers);
   for (const [type, reference] of Object.entries(referenceResolvers)) {
     resolvers[type] = { ...resolvers[type], ...reference } as SubgraphResolvers[string];
   }
