@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -229,6 +232,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginDrainHttpServer({ httpServer }),
       drainSubscriptions,
       ApolloServerPluginLandingPageDisabled(),
+      // No field sets a cache hint (vendor data is live), and the default plugin would run a hook on every field
+      // of every answer to compute a policy that is always "no cache": 4% of the dashboard's CPU in the profile.
+      ApolloServerPluginCacheControlDisabled(),
       operationScopePlugin(),
       operationMetrics,
     ],
