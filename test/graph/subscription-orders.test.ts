@@ -474,8 +474,10 @@ describe('subscription order tokens near their expiry', () => {
     assert.equal(stack.partnerOrders.tokenRequests(), 1, 'still well within its life');
     // 1.9 s in: the token is valid for another 0.1 s, but inside the margin.
     await sleep(1_900 - (Date.now() - started));
+    // The gateway decides at the start of the call; when the answer comes back does not matter (a loaded machine).
+    const asked = Date.now();
     await preview();
-    assert.ok(Date.now() - started < 2_000, 'the check ran before the first token expired');
+    assert.ok(asked - started < 2_000, 'the call was made before the first token expired');
     assert.equal(stack.partnerOrders.tokenRequests(), 2);
     assert.deepEqual(await partnerOrdersAttempts(stack.gateway), {
       'oauthToken 200': 2,
