@@ -188,3 +188,13 @@ export function prefixSchemaNames(prefix: string, document: OpenApiDocument): Op
   );
   return renamed;
 }
+
+/** A string property with its description (and any further keywords). */
+export const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
+  type: 'string',
+  description,
+  ...extra,
+});
+
+/** An RFC 3339 timestamp. */
+export const timestamp = (description: string): JsonSchema => text(description, { format: 'date-time' });

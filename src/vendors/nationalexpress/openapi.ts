@@ -22,6 +22,8 @@ import {
   rateLimitHeaderRefs,
   responseRef,
   schemaRef,
+  text,
+  timestamp,
 } from '../openapi-common.js';
 import type {
   JsonSchema,
@@ -31,12 +33,6 @@ import type {
   OpenApiResponse,
 } from '../openapi-common.js';
 
-const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
-const timestamp = (description: string): JsonSchema => text(description, { format: 'date-time' });
 const ERROR_CODES = Object.values(NE_CODE).filter((code) => code !== NE_CODE.SUCCESS);
 
 /** The envelope around a successful `data`, with `pagination` on lists. */

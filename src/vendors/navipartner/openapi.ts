@@ -11,6 +11,7 @@ import {
   queryParam,
   responseRef,
   schemaRef,
+  text,
 } from '../openapi-common.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
 
@@ -22,11 +23,6 @@ export interface ChannelManagerOpenApiScope {
 }
 
 const TAG = 'Orders';
-const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
 
 const schemas: Record<string, JsonSchema> = {
   OrderStatus: {

@@ -21,15 +21,10 @@ import {
   rateLimitHeaderRefs,
   responseRef,
   schemaRef,
+  text,
+  timestamp,
 } from '../openapi-common.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
-
-const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
-const timestamp = (description: string): JsonSchema => text(description, { format: 'date-time' });
 
 /** `{ success: true, data }`, with `meta` on the paginated list. */
 const envelope = (description: string, data: JsonSchema, meta = false): JsonSchema =>

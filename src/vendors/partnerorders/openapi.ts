@@ -24,14 +24,10 @@ import {
   nullable,
   responseRef,
   schemaRef,
+  text,
 } from '../openapi-common.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
 
-const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
 const minor = (description: string): JsonSchema => ({
   type: 'integer',
   description: `${description} (minor units).`,

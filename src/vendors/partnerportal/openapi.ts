@@ -23,6 +23,8 @@ import {
   rateLimitHeaderRefs,
   responseRef,
   schemaRef,
+  text,
+  timestamp,
 } from '../openapi-common.js';
 import type {
   JsonSchema,
@@ -31,13 +33,6 @@ import type {
   OpenApiParameter,
   OpenApiResponse,
 } from '../openapi-common.js';
-
-const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'string',
-  description,
-  ...extra,
-});
-const timestamp = (description: string): JsonSchema => text(description, { format: 'date-time' });
 
 /** Headers on every answer, errors included (the rate limit runs before the key check). */
 const everyAnswer = (retryAfter = false): OpenApiResponse['headers'] => ({
