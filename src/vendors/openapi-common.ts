@@ -198,3 +198,38 @@ export const text = (description: string, extra: JsonSchema = {}): JsonSchema =>
 
 /** An RFC 3339 timestamp. */
 export const timestamp = (description: string): JsonSchema => text(description, { format: 'date-time' });
+
+/** A vendor's operation builder: `operation(operationId, tag, summary, description, success, errors, rest?)`. */
+export type OperationBuilder = (
+  operationId: string,
+  tag: string,
+  summary: string,
+  description: string,
+  success: Record<string, OpenApiResponse>,
+  errors: string[],
+  rest?: Partial<OpenApiOperation>,
+) => OpenApiOperation;
+
+/**
+ * Builds one vendor's operations: the success answers, then its error statuses as references to the vendor's
+ * named error responses (`byStatus`, `fallback` for a status without one), then the answers every operation of
+ * that vendor may give (`always`: authentication, rate limit, server errors).
+ */
+export function operationBuilder(
+  byStatus: Readonly<Record<string, string>>,
+  fallback: string,
+  always: Readonly<Record<string, string>>,
+): OperationBuilder {
+  return (operationId, tag, summary, description, success, errors, rest = {}) => ({
+    operationId,
+    summary,
+    description,
+    tags: [tag],
+    ...rest,
+    responses: {
+      ...success,
+      ...Object.fromEntries(errors.map((status) => [status, responseRef(byStatus[status] ?? fallback)])),
+      ...Object.fromEntries(Object.entries(always).map(([status, name]) => [status, responseRef(name)])),
+    },
+  });
+}

@@ -20,10 +20,10 @@ import {
   queryParam,
   RATE_LIMIT_HEADERS,
   rateLimitHeaderRefs,
-  responseRef,
   schemaRef,
   text,
   timestamp,
+  operationBuilder,
 } from '../openapi-common.js';
 import type {
   JsonSchema,
@@ -199,32 +199,20 @@ const ERROR_RESPONSE: Record<string, string> = {
   '404': 'NotFound',
 };
 
-function operation(
+const accountsOperation = operationBuilder(ERROR_RESPONSE, 'ServerError', {
+  '401': 'Unauthorized',
+  '429': 'RateLimited',
+  '500': 'ServerError',
+  '503': 'ServiceUnavailable',
+});
+const operation = (
   operationId: string,
   summary: string,
   description: string,
   ok: Record<string, OpenApiResponse>,
   errors: string[],
   rest: Partial<OpenApiOperation> = {},
-): OpenApiOperation {
-  return {
-    operationId,
-    summary,
-    description,
-    tags: ['Accounts'],
-    ...rest,
-    responses: {
-      ...ok,
-      ...Object.fromEntries(
-        errors.map((status) => [status, responseRef(ERROR_RESPONSE[status] ?? 'ServerError')]),
-      ),
-      '401': responseRef('Unauthorized'),
-      '429': responseRef('RateLimited'),
-      '500': responseRef('ServerError'),
-      '503': responseRef('ServiceUnavailable'),
-    },
-  };
-}
+): OpenApiOperation => accountsOperation(operationId, 'Accounts', summary, description, ok, errors, rest);
 
 const answer = (description: string, data: JsonSchema, paged = false): OpenApiResponse =>
   jsonResponse(description, success(description, data, paged), limited());

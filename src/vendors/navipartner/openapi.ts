@@ -12,6 +12,7 @@ import {
   responseRef,
   schemaRef,
   text,
+  operationBuilder,
 } from '../openapi-common.js';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
 
@@ -245,30 +246,6 @@ const orderBody = (description: string): OpenApiOperation['requestBody'] => ({
   content: { 'application/json': { schema: schemaRef('OrderRequest') } },
 });
 
-function operation(
-  operationId: string,
-  summary: string,
-  description: string,
-  success: Record<string, OpenApiResponse>,
-  errors: string[],
-  rest: Partial<OpenApiOperation> = {},
-): OpenApiOperation {
-  return {
-    operationId,
-    summary,
-    description,
-    tags: [TAG],
-    ...rest,
-    responses: {
-      ...success,
-      ...Object.fromEntries(
-        errors.map((status) => [status, responseRef(ERROR_RESPONSE[status] ?? 'Internal')]),
-      ),
-      '500': responseRef('Internal'),
-    },
-  };
-}
-
 const ERROR_RESPONSE: Record<string, string> = {
   '400': 'Validation',
   '401': 'Unauthorized',
@@ -276,6 +253,16 @@ const ERROR_RESPONSE: Record<string, string> = {
   '409': 'Conflict',
   '422': 'IssuanceFailed',
 };
+
+const channelManagerOperation = operationBuilder(ERROR_RESPONSE, 'Internal', { '500': 'Internal' });
+const operation = (
+  operationId: string,
+  summary: string,
+  description: string,
+  success: Record<string, OpenApiResponse>,
+  errors: string[],
+  rest: Partial<OpenApiOperation> = {},
+): OpenApiOperation => channelManagerOperation(operationId, TAG, summary, description, success, errors, rest);
 
 const manifest = (operationId: string, summary: string, param: string, what: string): OpenApiOperation => ({
   operationId,

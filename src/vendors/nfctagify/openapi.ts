@@ -23,8 +23,9 @@ import {
   schemaRef,
   text,
   timestamp,
+  operationBuilder,
 } from '../openapi-common.js';
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../openapi-common.js';
+import type { JsonSchema, OpenApiDocument, OpenApiResponse } from '../openapi-common.js';
 
 /** `{ success: true, data }`, with `meta` on the paginated list. */
 const envelope = (description: string, data: JsonSchema, meta = false): JsonSchema =>
@@ -187,32 +188,11 @@ const ERROR_RESPONSE: Record<string, string> = {
   '404': 'NotFound',
 };
 
-function operation(
-  operationId: string,
-  tag: string,
-  summary: string,
-  description: string,
-  success: Record<string, OpenApiResponse>,
-  errors: string[],
-  rest: Partial<OpenApiOperation> = {},
-): OpenApiOperation {
-  return {
-    operationId,
-    summary,
-    description,
-    tags: [tag],
-    ...rest,
-    responses: {
-      ...success,
-      ...Object.fromEntries(
-        errors.map((status) => [status, responseRef(ERROR_RESPONSE[status] ?? 'ServerError')]),
-      ),
-      '401': responseRef('Unauthorized'),
-      '429': responseRef('RateLimited'),
-      '500': responseRef('ServerError'),
-    },
-  };
-}
+const operation = operationBuilder(ERROR_RESPONSE, 'ServerError', {
+  '401': 'Unauthorized',
+  '429': 'RateLimited',
+  '500': 'ServerError',
+});
 
 const ok = (description: string, schema: JsonSchema): OpenApiResponse =>
   jsonResponse(description, schema, rateLimitHeaderRefs());

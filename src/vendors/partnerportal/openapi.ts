@@ -21,10 +21,10 @@ import {
   queryParam,
   RATE_LIMIT_HEADERS,
   rateLimitHeaderRefs,
-  responseRef,
   schemaRef,
   text,
   timestamp,
+  operationBuilder,
 } from '../openapi-common.js';
 import type {
   JsonSchema,
@@ -263,33 +263,12 @@ const ERROR_RESPONSE: Record<string, string> = {
   '409': 'Conflict',
 };
 
-function operation(
-  operationId: string,
-  tag: string,
-  summary: string,
-  description: string,
-  success: Record<string, OpenApiResponse>,
-  errors: string[],
-  rest: Partial<OpenApiOperation> = {},
-): OpenApiOperation {
-  return {
-    operationId,
-    summary,
-    description,
-    tags: [tag],
-    ...rest,
-    responses: {
-      ...success,
-      ...Object.fromEntries(
-        errors.map((status) => [status, responseRef(ERROR_RESPONSE[status] ?? 'InternalError')]),
-      ),
-      '401': responseRef('Unauthorized'),
-      '403': responseRef('Forbidden'),
-      '429': responseRef('RateLimited'),
-      '500': responseRef('InternalError'),
-    },
-  };
-}
+const operation = operationBuilder(ERROR_RESPONSE, 'InternalError', {
+  '401': 'Unauthorized',
+  '403': 'Forbidden',
+  '429': 'RateLimited',
+  '500': 'InternalError',
+});
 
 const ok = (description: string, schema: string): OpenApiResponse =>
   jsonResponse(description, schemaRef(schema), everyAnswer());
