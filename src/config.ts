@@ -254,7 +254,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failureThreshold: integer(env, 'VENDOR_BREAKER_FAILURES', 5, 1, 1_000),
       halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
     },
-    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, 'node-fetch'),
+    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, 'undici'),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({

@@ -8,6 +8,7 @@ import {
 } from '../errors/gateway-errors.js';
 import { BrokenCircuitError, CircuitState } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import { loopStalledMs, stalledThrough } from './loop-stall.js';
 import type { RequestPacer } from './pacer.js';
 import { DEFAULT_BREAKER, DEFAULT_RETRY_BUDGET, RetryBudget, createVendorBreaker } from './resilience.js';
 import type { BreakerOptions, BreakerVerdict, RetryBudgetOptions } from './resilience.js';
@@ -295,6 +296,7 @@ export class VendorHttp {
   ): Promise<Attempt> {
     const { vendor, displayName } = this.options;
     const started = performance.now();
+    const stalledAtStart = loopStalledMs();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let status: string;
@@ -323,6 +325,9 @@ export class VendorHttp {
       received = { status: response.status, text, header: response.header.bind(response) };
     } catch (error) {
       const timedOut = controller.signal.aborted;
+      // A timeout while our own loop was stalled says more about the gateway than about the vendor.
+      const gatewayStalledMs = timedOut ? loopStalledMs() - stalledAtStart : 0;
+      const ownDoing = timedOut && stalledThrough(gatewayStalledMs, timeoutMs);
       status = timedOut ? 'timeout' : 'network_error';
       const refused = (error as { code?: string }).code === 'ECONNREFUSED';
       const reason = timedOut
@@ -336,9 +341,16 @@ export class VendorHttp {
         detail: reason,
         error: new UpstreamUnavailableError(displayName, reason),
         sent: !refused,
-        // An attempt cut short by the operation's deadline says nothing about the vendor.
-        vendorFault: !timedOut || timeoutMs >= this.options.timeoutMs,
+        // An attempt cut short by the operation's deadline, or by our own stalled loop, says nothing about the
+        // vendor.
+        vendorFault: !timedOut || (timeoutMs >= this.options.timeoutMs && !ownDoing),
       };
+      if (ownDoing) {
+        this.options.logger.warn(
+          { vendor, operation: call.operation, timeoutMs, gatewayStalledMs: Math.round(gatewayStalledMs) },
+          'vendor call timed out while the gateway was overloaded: not counted against the vendor',
+        );
+      }
     } finally {
       clearTimeout(timer);
     }

@@ -155,7 +155,7 @@ export function createUndiciTransport(options: { maxSockets?: number } = {}): Tr
   };
 }
 
-/** The transport `VENDOR_TRANSPORT` names (node-fetch unless told otherwise). */
-export function createTransport(name: TransportName = 'node-fetch'): Transport {
+/** The transport `VENDOR_TRANSPORT` names (undici unless told otherwise: see the README's Performance section). */
+export function createTransport(name: TransportName = 'undici'): Transport {
   return name === 'undici' ? createUndiciTransport() : createNodeFetchTransport();
 }

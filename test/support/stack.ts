@@ -16,7 +16,7 @@ import type { PartnerOrdersSandbox } from '../../src/vendors/partnerorders/sandb
 import type { PartnerPortalSandbox } from '../../src/vendors/partnerportal/sandbox.js';
 import { seedSandboxLinks, startSandboxes } from '../../src/vendors/sandboxes.js';
 import type { SandboxesOptions } from '../../src/vendors/sandboxes.js';
-import { createNodeFetchTransport } from '../../src/vendors/transport.js';
+import { createTransport } from '../../src/vendors/transport.js';
 import type { Transport } from '../../src/vendors/transport.js';
 
 export const TEST_API_KEY = 'test-client-key-0123456789';
@@ -133,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
           : [{ kind: `${vendor} client secret`, value: endpoint.clientSecret }],
     ),
   ]);
-  const transport = credentialRecordingTransport(createNodeFetchTransport(), capture);
+  const transport = credentialRecordingTransport(createTransport(), capture);
   const gateway = await startGateway({
     config,
     logger: createLogger('debug', sink),

@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/metrics.js';
 import type { Metrics } from '../../src/metrics.js';
 import { OutcomeUnknownError, VendorHttp, parseRetryAfter } from '../../src/vendors/http.js';
 import type { CallScope, RetryPolicy, VendorCall } from '../../src/vendors/http.js';
-import { createNodeFetchTransport } from '../../src/vendors/transport.js';
+import { createTransport } from '../../src/vendors/transport.js';
 import type { Transport } from '../../src/vendors/transport.js';
 import { FakeVendor } from '../support/fake-vendor.js';
 
@@ -101,12 +101,12 @@ const createThing: VendorCall = {
   body: { name: 'x' },
 };
 
-describe('VendorHttp over node-fetch', () => {
+describe('VendorHttp over the default transport', () => {
   let vendor: FakeVendor;
   const transports: Transport[] = [];
 
   function harness(options: HarnessOptions = {}): Harness {
-    const transport = options.transport ?? createNodeFetchTransport();
+    const transport = options.transport ?? createTransport();
     transports.push(transport);
     const metrics = createMetrics();
     const delays: number[] = [];
@@ -731,7 +731,9 @@ describe('VendorHttp over node-fetch', () => {
         // Warnings are emitted on the next tick.
         await new Promise((resolve) => setImmediate(resolve));
         assert.equal(own.requests.length, calls);
-        assert.equal(own.connections, 1);
+        // undici hands the body over a moment before it puts the connection back in the pool, so the second call
+        // may open a second connection; from then on the two are reused (node-fetch reuses its one).
+        assert.ok(own.connections <= 2, `${calls} sequential calls opened ${own.connections} connections`);
         assert.deepEqual(
           warnings.map((w) => w.name),
           [],
@@ -749,7 +751,8 @@ describe('VendorHttp over node-fetch', () => {
       const response = await http.call(getThing, scope());
       assert.deepEqual(response.body, { a: 2 });
       assert.equal(own.requests.length, 3);
-      assert.equal(own.connections, 2);
+      // The timed-out connection was destroyed, never reused: at least one more was opened.
+      assert.ok(own.connections >= 2, `saw ${own.connections} connections`);
     });
   });
 });

@@ -316,6 +316,32 @@ describe('VendorHttp circuit breaker', () => {
     assert.equal(transport.requests.length, 1);
   });
 
+  it('does not hold a timeout against the vendor when our own event loop was stalled through it', async () => {
+    // The gateway's own CPU-bound work (here a busy loop right after the request left) keeps it from reading an
+    // answer that may be sitting in the socket: the attempt times out, but that is not the vendor's fault.
+    const stallFor = (ms: number): Behaviour => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      return 'timeout';
+    };
+    const { http, transport, metrics, logs } = harness(() => stallFor(400), {
+      breaker: { failureThreshold: 1, halfOpenAfterMs: 60_000 },
+      retry: { maxAttempts: 1 },
+      timeoutMs: 100,
+    });
+    for (let call = 0; call < 3; call++) await failure(http.call(getThing, scope()));
+    assert.equal(transport.requests.length, 3, 'every call reached the vendor: the circuit stayed closed');
+    assert.equal(await circuitGauge(metrics), 0);
+    const overloaded = logs.filter((line) => typeof line.gatewayStalledMs === 'number');
+    assert.equal(overloaded.length, 3);
+    assert.ok(overloaded.every((line) => (line.gatewayStalledMs as number) >= 250));
+
+    // The same vendor hanging while the gateway is idle is the vendor's fault: one timeout opens the circuit.
+    transport.behave = () => 'timeout';
+    await failure(http.call(getThing, scope()));
+    assert.equal(await circuitGauge(metrics), 2);
+  });
+
   it('does not hold an attempt cut short by the operation deadline against the vendor', async () => {
     const { http, transport, metrics } = harness(() => 'timeout', {
       breaker: { failureThreshold: 1, halfOpenAfterMs: 60_000 },

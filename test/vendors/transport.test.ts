@@ -221,10 +221,10 @@ for (const [name, make] of transports) {
 }
 
 describe('VENDOR_TRANSPORT', () => {
-  it('defaults to node-fetch and accepts undici', () => {
-    assert.equal(loadConfig({}).vendorTransport, 'node-fetch');
-    assert.equal(loadConfig({ VENDOR_TRANSPORT: 'undici' }).vendorTransport, 'undici');
-    createTransport('undici').close();
+  it('defaults to undici and accepts node-fetch', () => {
+    assert.equal(loadConfig({}).vendorTransport, 'undici');
+    assert.equal(loadConfig({ VENDOR_TRANSPORT: 'node-fetch' }).vendorTransport, 'node-fetch');
+    createTransport('node-fetch').close();
   });
 
   it('rejects anything else, naming the variable and the choices', () => {

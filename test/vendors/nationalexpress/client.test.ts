@@ -23,7 +23,7 @@ import {
   startNationalExpressSandbox,
 } from '../../../src/vendors/nationalexpress/sandbox.js';
 import type { NationalExpressSandbox } from '../../../src/vendors/nationalexpress/sandbox.js';
-import { createNodeFetchTransport } from '../../../src/vendors/transport.js';
+import { createTransport } from '../../../src/vendors/transport.js';
 import type { Transport } from '../../../src/vendors/transport.js';
 
 const API_KEY = 'ne-client-test-key';
@@ -82,7 +82,7 @@ const envelope = (code: number, data: unknown, extra: Record<string, unknown> = 
 
 describe('National Express client: codes against the sandbox', () => {
   let sandbox: NationalExpressSandbox;
-  const transport = createNodeFetchTransport();
+  const transport = createTransport();
   let ne: Harness;
 
   before(async () => {
