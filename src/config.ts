@@ -53,6 +53,8 @@ export interface GatewayConfig {
   clientKeys: ClientKey[];
   /** Upper bound on one GraphQL operation's upstream work, retries included. */
   operationTimeoutMs: number;
+  /** GraphQL operations executed at once over HTTP; more wait their turn (`GATEWAY_MAX_CONCURRENT_OPERATIONS`). */
+  maxConcurrentOperations: number;
   /** Upper bound on one upstream HTTP attempt. */
   vendorTimeoutMs: number;
   /** How many upstream requests one loader runs at once for vendors that have no batch endpoint. */
@@ -248,6 +250,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     generatedApiKey,
     clientKeys,
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
+    maxConcurrentOperations: integer(env, 'GATEWAY_MAX_CONCURRENT_OPERATIONS', 32, 1, 100_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
     vendorBreaker: {

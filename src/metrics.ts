@@ -17,6 +17,12 @@ export interface Metrics {
   /** Each vendor's circuit: 0 closed, 1 half-open (one probe in flight), 2 open. */
   vendorCircuitState: Gauge<'vendor'>;
   graphqlOperations: Counter<'operation' | 'outcome'>;
+  /** GraphQL requests past the operation gate and not yet answered. */
+  operationsRunning: Gauge;
+  /** GraphQL requests waiting at the operation gate for their turn. */
+  operationsWaiting: Gauge;
+  /** Requests answered 503 after waiting at the operation gate for longer than the operation timeout. */
+  operationsShed: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -65,6 +71,21 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'gateway_graphql_operations_total',
       help: 'GraphQL operations by operation name and outcome (ok / error).',
       labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    operationsRunning: new Gauge({
+      name: 'gateway_operations_running',
+      help: 'GraphQL HTTP requests being executed (at most GATEWAY_MAX_CONCURRENT_OPERATIONS).',
+      registers: [registry],
+    }),
+    operationsWaiting: new Gauge({
+      name: 'gateway_operations_waiting',
+      help: 'GraphQL HTTP requests waiting for their turn at GATEWAY_MAX_CONCURRENT_OPERATIONS.',
+      registers: [registry],
+    }),
+    operationsShed: new Counter({
+      name: 'gateway_operations_shed_total',
+      help: 'GraphQL HTTP requests answered 503 after waiting for their turn longer than the operation timeout.',
       registers: [registry],
     }),
   };

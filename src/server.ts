@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -32,7 +31,7 @@ import { EVENTS_CHANNEL } from './store/webhook-inbox.js';
 import { maskError } from './errors/mask-error.js';
 import { PARSE_MAX_TOKENS, operationLimitRules } from './graph/limits.js';
 import { buildGraphSchema } from './graph/schema.js';
-import { currentRequestId, runInRequestScope } from './logger.js';
+import { requestLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -45,6 +44,7 @@ import { NfcTagifyClient } from './vendors/nfctagify/client.js';
 import { PartnerOrdersClient } from './vendors/partnerorders/client.js';
 import { RequestPacer } from './vendors/pacer.js';
 import { PartnerPortalClient } from './vendors/partnerportal/client.js';
+import { operationGate } from './operation-gate.js';
 import type { Store } from './store/store.js';
 import { createTransport } from './vendors/transport.js';
 import type { Transport } from './vendors/transport.js';
@@ -79,7 +79,10 @@ export interface RunningGateway {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-type AuthedRequest = Request & { caller?: Caller; requestId?: string };
+type AuthedRequest = Request & { caller?: Caller; requestId?: string; log?: Logger };
+
+/** The request each error of an operation belongs to (set as the errors are met, read as they are formatted). */
+const requestOfError = new WeakMap<object, string>();
 
 function graphqlError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -199,6 +202,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const operationMetrics: ApolloServerPlugin<GatewayContext> = {
     requestDidStart() {
       return Promise.resolve({
+        // Apollo formats errors without the context: remember whose they are, for the masked message and its log.
+        didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) requestOfError.set(error, contextValue.requestId);
+          return Promise.resolve();
+        },
         willSendResponse({ operationName, response, errors }) {
           const failed =
             Boolean(errors?.length) || (response.body.kind === 'single' && response.body.singleResult.errors);
@@ -224,9 +232,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) =>
       maskError(formatted, error, {
         hideSuggestions: config.production,
-        requestId: currentRequestId(),
+        requestId: requestOfError.get(error as object),
         includeStack: false,
-        onMasked: (original) => logger.error({ err: original }, 'unexpected error masked'),
+        onMasked: (original) =>
+          logger.error(
+            { err: original, requestId: requestOfError.get(error as object) },
+            'unexpected error masked',
+          ),
       }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -241,19 +253,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
-  // Every request gets its id before anything else runs, and is served inside its request scope: every line
-  // logged meanwhile (here, in resolvers, vendor calls, the store, events) carries the id (`logger.ts`).
+  // Every request gets its id before anything else runs, and a logger bound to it (`req.log`): the middleware
+  // below logs through it, resolvers through `ctx.logger`, vendor calls name it from their scope (`logger.ts`).
   app.use((req: AuthedRequest, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.requestId = requestId;
+    req.log = logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
-    runInRequestScope(requestId, () => {
-      // Body parsers go on from the socket's events, outside any scope; emitted from the request's own scope,
-      // they (and the handlers after them) stay in it.
-      req.emit = AsyncResource.bind(req.emit.bind(req));
-      next();
-    });
+    next();
   });
 
   app.get('/healthz', (_req, res) => {
@@ -300,6 +308,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    operationGate({
+      limit: config.maxConcurrentOperations,
+      maxWaitMs: config.operationTimeoutMs,
+      metrics,
+    }),
     expressMiddleware(apollo, {
       context: ({ req }) => {
         const { caller, requestId } = req as AuthedRequest;
@@ -313,10 +326,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   // Body-parser and other middleware errors: JSON, never Express's HTML page or a stack.
-  app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status =
       typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error({ err: error }, 'unexpected error in HTTP middleware');
+    if (status === 500)
+      requestLogger(req, logger).error({ err: error }, 'unexpected error in HTTP middleware');
     const message =
       status === 413
         ? 'The request body is larger than the 1 MB limit.'

@@ -10,7 +10,7 @@ export async function startPartnerGraph({
   dataDir,
   databaseUrl,
   apiKey,
-  transport = 'node-fetch',
+  transport = 'undici',
   cpuProfDir,
 }) {
   const port = await freePort();

@@ -74,7 +74,7 @@ const find = (
   scenario,
   system,
   latency,
-  transport = system === 'partner-graph' ? 'node-fetch' : undefined,
+  transport = system === 'partner-graph' ? 'undici' : undefined,
 ) =>
   results.find(
     (r) =>
@@ -125,7 +125,7 @@ function headline(results) {
 }
 
 const label = (r) =>
-  r.system === 'partner-graph' && r.transport && r.transport !== 'node-fetch'
+  r.system === 'partner-graph' && r.transport && r.transport !== 'undici'
     ? `partner-graph (${r.transport})`
     : r.system;
 const times = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
@@ -140,6 +140,7 @@ export function markdown(summary) {
     `Measured ${summary.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGB} GB), ` +
       `${m.os}, Node ${m.node}; ${summary.rounds} round(s) of ${summary.plan.durationSeconds} s per system and ` +
       `scenario, alternated, after a discarded warm-up; ${summary.plan.connections} connections ` +
+      `(dashboard: ${summary.plan.dashboardConnections ?? summary.plan.connections}) ` +
       `(fixed rate: ${summary.plan.fixedRate} req/s over ${summary.plan.fixedRateConnections}); ` +
       `partner-graph's own data in ${summary.plan.gatewayDatabase}. ` +
       'Rerun: `npm run bench` (or `npm run bench -- --quick`).',
@@ -183,7 +184,7 @@ export function markdown(summary) {
 
 const COLORS = {
   'partner-graph': '#2563eb',
-  'partner-graph (undici)': '#60a5fa',
+  'partner-graph (node-fetch)': '#60a5fa',
   mesh: '#e11d48',
   'lower-bound': '#6b7280',
 };

@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
+import { requestLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type { WebhookInbox } from '../store/webhook-inbox.js';
 import { verifySignature, SIGNATURE_HEADER } from './signature.js';
@@ -40,18 +41,18 @@ export function partnerPortalWebhookRouter(options: PartnerPortalWebhookOptions)
         nowSeconds: Math.floor(now() / 1000),
       });
       if (!verdict.ok) {
-        options.logger.warn({ reason: verdict.reason }, 'webhook refused: signature');
+        requestLogger(req, options.logger).warn({ reason: verdict.reason }, 'webhook refused: signature');
         res.status(401).json({ error: 'invalid_signature', reason: verdict.reason });
         return;
       }
       const event = incomingFromPartnerPortal(rawBody);
       if (!event.ok) {
-        options.logger.warn({ reason: event.reason }, 'webhook refused: payload');
+        requestLogger(req, options.logger).warn({ reason: event.reason }, 'webhook refused: payload');
         res.status(400).json({ error: 'invalid_payload', reason: event.reason });
         return;
       }
       const outcome = await options.inbox.record(event.value);
-      options.logger.info(
+      requestLogger(req, options.logger).info(
         {
           eventId: event.value.eventId,
           type: event.value.type,

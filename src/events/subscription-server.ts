@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import type {
-  ExecutionArgs,
-  ExecutionResult,
-  FormattedExecutionResult,
-  GraphQLFormattedError,
-  GraphQLSchema,
-} from 'graphql';
+import type { ExecutionArgs, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import {
   execute,
   getOperationAST,
@@ -27,7 +21,6 @@ import { ErrorCode } from '../errors/error-code.js';
 import { maskError } from '../errors/mask-error.js';
 import { PARSE_MAX_TOKENS, operationLimitRules } from '../graph/limits.js';
 import type { SubscriptionContext } from '../graph/events/event-context.js';
-import { runInRequestScope } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type { LiveSubscriptions } from './live-subscriptions.js';
 import type { OriginPolicy } from './origin-policy.js';
@@ -76,37 +69,6 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 /**
- * Runs an operation inside its request scope (`logger.ts`), so every line logged while it resolves carries its
- * request id. A subscription's events are resolved as graphql-ws pulls them, from the socket's own callbacks:
- * each pull is put back into the scope too.
- */
-function inRequestScope(run: typeof execute | typeof subscribe) {
-  return async (args: ExecutionArgs) => {
-    const { requestId } = args.contextValue as { requestId: string };
-    const result = await runInRequestScope(requestId, () => run(args));
-    if (!(Symbol.asyncIterator in result)) return result;
-    const iterator = result[Symbol.asyncIterator]();
-    const scoped: AsyncGenerator<ExecutionResult, void, void> = {
-      next: () => runInRequestScope(requestId, () => iterator.next()),
-      return: () =>
-        runInRequestScope(requestId, () =>
-          iterator.return ? iterator.return() : Promise.resolve({ done: true as const, value: undefined }),
-        ),
-      throw: (error?: unknown) =>
-        runInRequestScope(requestId, () =>
-          iterator.throw
-            ? iterator.throw(error)
-            : Promise.reject(error instanceof Error ? error : new Error(String(error))),
-        ),
-      [Symbol.asyncIterator]() {
-        return scoped;
-      },
-    };
-    return scoped;
-  };
-}
-
-/**
  * graphql-ws on the gateway's HTTP server, at the same path as HTTP GraphQL. The upgrade is refused (403) for a
  * browser origin the gateway does not allow; `connection_init` must carry a client key, as HTTP's Authorization
  * header does, or the socket is closed with 4403. Every operation gets its own context (and every event of a
@@ -145,8 +107,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
-      execute: inRequestScope(execute),
-      subscribe: inRequestScope(subscribe),
+      // Every line logged while an operation (or a subscription's event) resolves names its request id: the
+      // context carries it (`ctx.logger`, the vendor calls' scope), see `logger.ts`.
+      execute,
+      subscribe,
       // Close reasons never carry internal messages, whatever NODE_ENV says.
       isProd: true,
       onConnect: (ctx) => {

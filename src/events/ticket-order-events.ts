@@ -10,7 +10,7 @@ import type { OrderChangePublisher } from '../vendors/navipartner/order-commands
  * is logged, never turned into a failed mutation: the vendor has already done the work.
  */
 export function ticketOrderPublisher(store: Store, logger: Logger): OrderChangePublisher {
-  return async (order, type) => {
+  return async (order, type, requestId) => {
     try {
       const links = order.partnerId
         ? await store.links.byChannelManagerPartnerIds([order.partnerId])
@@ -34,7 +34,7 @@ export function ticketOrderPublisher(store: Store, logger: Logger): OrderChangeP
         },
       });
     } catch (error) {
-      logger.error({ err: error, orderId: order.orderId }, 'ticket order change not published');
+      logger.error({ err: error, orderId: order.orderId, requestId }, 'ticket order change not published');
     }
   };
 }

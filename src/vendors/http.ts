@@ -259,7 +259,16 @@ export class VendorHttp {
         // Every attempt, retries included, is a request the vendor counts against its limit.
         await this.options.pacer?.acquire(scope.deadline);
         const remaining = Math.max(1, scope.deadline - Date.now());
-        return this.attempt(call, url, body, scope, Math.min(this.options.timeoutMs, remaining), attempt);
+        const outcome = await this.attempt(
+          call,
+          url,
+          body,
+          scope,
+          Math.min(this.options.timeoutMs, remaining),
+          attempt,
+        );
+        outcome.requestId = scope.requestId;
+        return outcome;
       });
     } catch (error) {
       if (!(error instanceof BrokenCircuitError)) throw error;
@@ -347,7 +356,13 @@ export class VendorHttp {
       };
       if (ownDoing) {
         this.options.logger.warn(
-          { vendor, operation: call.operation, timeoutMs, gatewayStalledMs: Math.round(gatewayStalledMs) },
+          {
+            vendor,
+            operation: call.operation,
+            timeoutMs,
+            gatewayStalledMs: Math.round(gatewayStalledMs),
+            requestId: scope.requestId,
+          },
           'vendor call timed out while the gateway was overloaded: not counted against the vendor',
         );
       }

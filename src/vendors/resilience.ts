@@ -96,6 +96,8 @@ export interface BreakerVerdict {
   vendorFault: boolean;
   /** Short and secret-free (`HTTP 503`, `timeout`), for the log line when the circuit opens. */
   reason: string;
+  /** The request whose attempt this was: the log line when the circuit opens names it. */
+  requestId?: string;
 }
 
 /**
@@ -121,14 +123,16 @@ export function createVendorBreaker(
     metrics.vendorCircuitState.set({ vendor }, CIRCUIT_GAUGE_VALUE[state]);
   });
   breaker.onBreak((failure) => {
-    const reason =
-      'value' in failure
-        ? (failure.value as BreakerVerdict).reason
-        : 'isolated' in failure
-          ? 'isolated'
-          : 'error';
+    const verdict = 'value' in failure ? (failure.value as BreakerVerdict) : undefined;
+    const reason = verdict?.reason ?? ('isolated' in failure ? 'isolated' : 'error');
     logger.warn(
-      { vendor, circuit: STATE_NAME[CircuitState.Open], reason, retryInMs: options.halfOpenAfterMs },
+      {
+        vendor,
+        circuit: STATE_NAME[CircuitState.Open],
+        reason,
+        retryInMs: options.halfOpenAfterMs,
+        ...(verdict?.requestId ? { requestId: verdict.requestId } : {}),
+      },
       'vendor circuit opened: calls fail fast',
     );
   });

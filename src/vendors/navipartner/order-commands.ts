@@ -23,6 +23,8 @@ export interface OrderChange {
 export type OrderChangePublisher = (
   change: OrderChange,
   type: 'order.created' | 'order.updated',
+  /** The request that made the change, for the log line if publishing fails. */
+  requestId: string,
 ) => Promise<void>;
 
 export interface CancelOutcome extends OrderOutcome {
@@ -87,12 +89,20 @@ export class ChannelManagerOrderCommands {
       this.loaders.orderById.clear(orderId);
       if (outcome.removed) {
         this.loaders.orderById.prime(orderId, null);
-        await this.publish({ orderId, partnerId: undefined, status: 'REMOVED' }, 'order.updated');
+        await this.publish(
+          { orderId, partnerId: undefined, status: 'REMOVED' },
+          'order.updated',
+          this.scope.requestId,
+        );
         return { order: null, removed: true, userErrors: [] };
       }
       this.loaders.orderById.prime(orderId, outcome.order);
       const order = orderFromVendor(outcome.order);
-      await this.publish({ orderId, partnerId: order.partnerId, status: order.status }, 'order.updated');
+      await this.publish(
+        { orderId, partnerId: order.partnerId, status: order.status },
+        'order.updated',
+        this.scope.requestId,
+      );
       return { order, removed: false, userErrors: [] };
     } catch (error) {
       if (error instanceof ChannelManagerRequestError) {
@@ -188,6 +198,7 @@ export class ChannelManagerOrderCommands {
       await this.publish(
         { orderId: outcome.order.id, partnerId: outcome.order.partnerId, status: outcome.order.status },
         type,
+        this.scope.requestId,
       );
     }
     return outcome;
