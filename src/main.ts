@@ -6,8 +6,7 @@ import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server.js';
 import { openStore } from './store/store.js';
-import { seedSandboxLinks, startSandboxes } from './vendors/sandboxes.js';
-import type { VendorName } from './vendors/sandboxes.js';
+import type { RunningSandboxes, VendorName } from './vendors/sandboxes.js';
 
 const VENDORS: readonly VendorName[] = [
   'channelManager',
@@ -43,7 +42,11 @@ async function main(): Promise<void> {
       `SANDBOX=true: ${missing.map((vendor) => VENDOR_SETTINGS[vendor].name).join(', ')} run against the built-in sandboxes, not the real vendors`,
     );
   }
-  const sandboxes = await startSandboxes({ vendors: missing, dataDir: config.dataDir });
+  // The sandboxes' code is loaded only when one is needed: a gateway with every vendor configured never holds it.
+  const sandboxModule = missing.length > 0 ? await import('./vendors/sandboxes.js') : undefined;
+  const sandboxes: RunningSandboxes = sandboxModule
+    ? await sandboxModule.startSandboxes({ vendors: missing, dataDir: config.dataDir })
+    : { endpoints: {}, close: () => Promise.resolve() };
   for (const vendor of missing) {
     logger.info(
       { vendor, baseUrl: sandboxes.endpoints[vendor]?.baseUrl },
@@ -56,7 +59,9 @@ async function main(): Promise<void> {
     config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
   );
   logger.info({ database: store.kind }, 'store ready');
-  if (sandboxes.partnerPortal && sandboxes.channelManager) await seedSandboxLinks(store);
+  if (sandboxModule && sandboxes.partnerPortal && sandboxes.channelManager) {
+    await sandboxModule.seedSandboxLinks(store);
+  }
 
   // The sandbox sends webhooks like the vendor would: signed with a secret both sides know, to this gateway.
   const webhookSecrets =
