@@ -68,40 +68,69 @@ export interface GatewayContext {
 export function createContext(services: GatewayServices, requestId: string, caller: Caller): GatewayContext {
   const scope: CallScope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
   const { vendors, config, store } = services;
-  const partnerPortal = createPartnerPortalScope(
-    vendors.partnerPortal,
-    scope,
-    store.links,
-    config.vendorConcurrency,
-  );
-  const nfcTagify = createNfcTagifyScope(
-    vendors.nfcTagify,
-    scope,
-    config.vendorConcurrency,
-    store.idempotency,
-  );
-  return {
+  // Each vendor's scope (its loaders, their caches and concurrency limits) is made the first time the operation
+  // reaches for it: one ticket order never builds the other four vendors' loaders (the profile of the order
+  // scenario showed their construction).
+  let channelManager: ChannelManagerScope | undefined;
+  let partnerPortal: PartnerPortalScope | undefined;
+  let nfcTagify: NfcTagifyScope | undefined;
+  let nationalExpress: NationalExpressScope | undefined;
+  let partnerOrders: PartnerOrdersScope | undefined;
+  let products: ProductCatalogue | undefined;
+  let logger: Logger | undefined;
+  const context: GatewayContext = {
     requestId,
     caller,
     access: new Access(caller, {
       claims: store.claims,
-      partnerIdByChannelManagerId: partnerPortal.loaders.partnerIdByChannelManagerId,
+      get partnerIdByChannelManagerId() {
+        return context.partnerPortal.loaders.partnerIdByChannelManagerId;
+      },
     }),
     scope,
-    // The key's name and fingerprint, never the key.
-    logger: services.logger.child({ requestId, keyId: caller.keyId, keyName: caller.name }),
+    // The key's name and fingerprint, never the key. Made on first use: most operations log nothing.
+    get logger() {
+      return (logger ??= services.logger.child({ requestId, keyId: caller.keyId, keyName: caller.name }));
+    },
     store,
-    channelManager: createChannelManagerScope(
-      vendors.channelManager,
-      scope,
-      config.vendorConcurrency,
-      services.publishTicketOrder,
-    ),
+    get channelManager() {
+      return (channelManager ??= createChannelManagerScope(
+        vendors.channelManager,
+        scope,
+        config.vendorConcurrency,
+        services.publishTicketOrder,
+      ));
+    },
     // One scope per vendor per operation: products and partners share the same loaders (and so their caches).
-    partnerPortal,
-    nfcTagify,
-    nationalExpress: createNationalExpressScope(vendors.nationalExpress, scope, config.vendorConcurrency),
-    partnerOrders: createPartnerOrdersScope(vendors.partnerOrders, scope, store),
-    products: new ProductCatalogue(partnerPortal, nfcTagify, scope),
+    get partnerPortal() {
+      return (partnerPortal ??= createPartnerPortalScope(
+        vendors.partnerPortal,
+        scope,
+        store.links,
+        config.vendorConcurrency,
+      ));
+    },
+    get nfcTagify() {
+      return (nfcTagify ??= createNfcTagifyScope(
+        vendors.nfcTagify,
+        scope,
+        config.vendorConcurrency,
+        store.idempotency,
+      ));
+    },
+    get nationalExpress() {
+      return (nationalExpress ??= createNationalExpressScope(
+        vendors.nationalExpress,
+        scope,
+        config.vendorConcurrency,
+      ));
+    },
+    get partnerOrders() {
+      return (partnerOrders ??= createPartnerOrdersScope(vendors.partnerOrders, scope, store));
+    },
+    get products() {
+      return (products ??= new ProductCatalogue(context.partnerPortal, context.nfcTagify, scope));
+    },
   };
+  return context;
 }

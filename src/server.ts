@@ -253,13 +253,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
-  // Every request gets its id before anything else runs, and a logger bound to it (`req.log`): the middleware
-  // below logs through it, resolvers through `ctx.logger`, vendor calls name it from their scope (`logger.ts`).
+  // Every request gets its id before anything else runs: the middleware below logs through a logger bound to it
+  // (`requestLogger(req)`), resolvers through `ctx.logger`, vendor calls name it from their scope (`logger.ts`).
   app.use((req: AuthedRequest, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.requestId = requestId;
-    req.log = logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
     next();
   });

@@ -12,6 +12,8 @@ export async function startPartnerGraph({
   apiKey,
   transport = 'undici',
   cpuProfDir,
+  // Another build's entry point (comparing two builds of the gateway on the same sandboxes).
+  main = MAIN,
 }) {
   const port = await freePort();
   const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = endpoints;
@@ -40,7 +42,7 @@ export async function startPartnerGraph({
     PARTNER_ORDERS_CLIENT_ID: partnerOrders.clientId,
     PARTNER_ORDERS_CLIENT_SECRET: partnerOrders.clientSecret,
   };
-  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, MAIN] : [MAIN];
+  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, main] : [main];
   const child = startNode(args, { env, name: `partner-graph (${transport})` });
   const origin = `http://127.0.0.1:${port}`;
   // A new embedded database takes a few seconds to initialise, far more on a busy machine.
