@@ -65,72 +65,101 @@ export interface GatewayContext {
   products: ProductCatalogue;
 }
 
-export function createContext(services: GatewayServices, requestId: string, caller: Caller): GatewayContext {
-  const scope: CallScope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
-  const { vendors, config, store } = services;
-  // Each vendor's scope (its loaders, their caches and concurrency limits) is made the first time the operation
-  // reaches for it: one ticket order never builds the other four vendors' loaders (the profile of the order
-  // scenario showed their construction).
-  let channelManager: ChannelManagerScope | undefined;
-  let partnerPortal: PartnerPortalScope | undefined;
-  let nfcTagify: NfcTagifyScope | undefined;
-  let nationalExpress: NationalExpressScope | undefined;
-  let partnerOrders: PartnerOrdersScope | undefined;
-  let products: ProductCatalogue | undefined;
-  let logger: Logger | undefined;
-  const context: GatewayContext = {
-    requestId,
-    caller,
-    access: new Access(caller, {
-      claims: store.claims,
+/**
+ * One operation's context. Each vendor's scope (its loaders, their caches and concurrency limits), the product
+ * catalogue and the request's logger are made the first time the operation reaches for them: one ticket order
+ * never builds the other four vendors' loaders. Apollo hands each operation a shallow copy of the context (own
+ * properties onto the same prototype), so what is made lazily lives in one `made` record that the copy shares:
+ * an object literal's getters would all run at that copy, and private fields would not be copied at all.
+ */
+class OperationContext implements GatewayContext {
+  readonly scope: CallScope;
+  readonly store: Store;
+  readonly access: Access;
+  private readonly made: {
+    channelManager?: ChannelManagerScope;
+    partnerPortal?: PartnerPortalScope;
+    nfcTagify?: NfcTagifyScope;
+    nationalExpress?: NationalExpressScope;
+    partnerOrders?: PartnerOrdersScope;
+    products?: ProductCatalogue;
+    logger?: Logger;
+  } = {};
+
+  constructor(
+    private readonly services: GatewayServices,
+    readonly requestId: string,
+    readonly caller: Caller,
+  ) {
+    this.scope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
+    this.store = services.store;
+    const loaders = (): PartnerPortalScope['loaders'] => this.partnerPortal.loaders;
+    this.access = new Access(caller, {
+      claims: services.store.claims,
       get partnerIdByChannelManagerId() {
-        return context.partnerPortal.loaders.partnerIdByChannelManagerId;
+        return loaders().partnerIdByChannelManagerId;
       },
-    }),
-    scope,
-    // The key's name and fingerprint, never the key. Made on first use: most operations log nothing.
-    get logger() {
-      return (logger ??= services.logger.child({ requestId, keyId: caller.keyId, keyName: caller.name }));
-    },
-    store,
-    get channelManager() {
-      return (channelManager ??= createChannelManagerScope(
-        vendors.channelManager,
-        scope,
-        config.vendorConcurrency,
-        services.publishTicketOrder,
-      ));
-    },
-    // One scope per vendor per operation: products and partners share the same loaders (and so their caches).
-    get partnerPortal() {
-      return (partnerPortal ??= createPartnerPortalScope(
-        vendors.partnerPortal,
-        scope,
-        store.links,
-        config.vendorConcurrency,
-      ));
-    },
-    get nfcTagify() {
-      return (nfcTagify ??= createNfcTagifyScope(
-        vendors.nfcTagify,
-        scope,
-        config.vendorConcurrency,
-        store.idempotency,
-      ));
-    },
-    get nationalExpress() {
-      return (nationalExpress ??= createNationalExpressScope(
-        vendors.nationalExpress,
-        scope,
-        config.vendorConcurrency,
-      ));
-    },
-    get partnerOrders() {
-      return (partnerOrders ??= createPartnerOrdersScope(vendors.partnerOrders, scope, store));
-    },
-    get products() {
-      return (products ??= new ProductCatalogue(context.partnerPortal, context.nfcTagify, scope));
-    },
-  };
-  return context;
+    });
+  }
+
+  /** The key's name and fingerprint, never the key. */
+  get logger(): Logger {
+    return (this.made.logger ??= this.services.logger.child({
+      requestId: this.requestId,
+      keyId: this.caller.keyId,
+      keyName: this.caller.name,
+    }));
+  }
+
+  get channelManager(): ChannelManagerScope {
+    return (this.made.channelManager ??= createChannelManagerScope(
+      this.services.vendors.channelManager,
+      this.scope,
+      this.services.config.vendorConcurrency,
+      this.services.publishTicketOrder,
+    ));
+  }
+
+  /** One scope per vendor per operation: products and partners share the same loaders (and so their caches). */
+  get partnerPortal(): PartnerPortalScope {
+    return (this.made.partnerPortal ??= createPartnerPortalScope(
+      this.services.vendors.partnerPortal,
+      this.scope,
+      this.services.store.links,
+      this.services.config.vendorConcurrency,
+    ));
+  }
+
+  get nfcTagify(): NfcTagifyScope {
+    return (this.made.nfcTagify ??= createNfcTagifyScope(
+      this.services.vendors.nfcTagify,
+      this.scope,
+      this.services.config.vendorConcurrency,
+      this.services.store.idempotency,
+    ));
+  }
+
+  get nationalExpress(): NationalExpressScope {
+    return (this.made.nationalExpress ??= createNationalExpressScope(
+      this.services.vendors.nationalExpress,
+      this.scope,
+      this.services.config.vendorConcurrency,
+    ));
+  }
+
+  get partnerOrders(): PartnerOrdersScope {
+    return (this.made.partnerOrders ??= createPartnerOrdersScope(
+      this.services.vendors.partnerOrders,
+      this.scope,
+      this.services.store,
+    ));
+  }
+
+  get products(): ProductCatalogue {
+    return (this.made.products ??= new ProductCatalogue(this.partnerPortal, this.nfcTagify, this.scope));
+  }
+}
+
+export function createContext(services: GatewayServices, requestId: string, caller: Caller): GatewayContext {
+  return new OperationContext(services, requestId, caller);
 }

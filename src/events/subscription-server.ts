@@ -165,10 +165,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       context: (ctx, id): SubscriptionContext => {
         const caller = ctx.extra.caller!;
         const requestId = ctx.extra.operations?.get(id) ?? randomUUID();
-        return {
-          ...createContext(services, requestId, caller),
+        // Added to the context itself: its vendor scopes are getters on its class, which a spread would drop.
+        return Object.assign(createContext(services, requestId, caller), {
           live: { subscriptions, freshContext: () => createContext(services, requestId, caller) },
-        };
+        });
       },
       onNext: (ctx, id, _payload, _args, result): FormattedExecutionResult | void => {
         if (!result.errors?.length) return;

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { IdempotencyStore } from './idempotency.js';
@@ -65,7 +65,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return () => stop();
     };
   }
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  // Kysely looks for its migration table in every schema unless told which: another schema's table (another
+  // app's, or a parallel test's) would pass for ours. Ours lives where our tables do: the connection's schema.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(rows[0]?.schema ? { migrationTableSchema: rows[0].schema } : {}),
+  }).migrateToLatest();
   if (error) {
     await db.destroy();
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { PartnerLinkConflictError } from '../../src/store/partner-links.js';
 import { openStore } from '../../src/store/store.js';
 import { EVENTS_CHANNEL } from '../../src/store/webhook-inbox.js';
@@ -259,3 +261,32 @@ storeContract(
   () => ({ databaseUrl: server?.url ?? '' }),
   () => skipReason,
 );
+
+describe('the store on a PostgreSQL server it shares', () => {
+  it("migrates its own schema although another schema holds a Kysely migration table (another app's)", async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const other = await scratchSchema();
+    const mine = await scratchSchema();
+    assert.ok(!('skip' in other) && !('skip' in mine));
+    try {
+      const client = new pg.Client({ connectionString: other.url });
+      await client.connect();
+      await client.query(
+        'create table kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)',
+      );
+      await client.end();
+      const store = await openStore({ databaseUrl: mine.url });
+      try {
+        const { rows } = await sql<{
+          table: string | null;
+        }>`select to_regclass('partner_links')::text as table`.execute(store.db);
+        assert.equal(rows[0]?.table, 'partner_links');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await other.drop();
+      await mine.drop();
+    }
+  });
+});
