@@ -61,7 +61,7 @@ export interface GatewayConfig {
   vendorConcurrency: number;
   /** Each vendor's circuit breaker: consecutive failures that open it, and how long it stays open. */
   vendorBreaker: { failureThreshold: number; halfOpenAfterMs: number };
-  /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): node-fetch, or undici's `request()`. */
+  /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): undici's `request()` (default) or node-fetch. */
   vendorTransport: TransportName;
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
