@@ -250,7 +250,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     generatedApiKey,
     clientKeys,
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
-    maxConcurrentOperations: integer(env, 'GATEWAY_MAX_CONCURRENT_OPERATIONS', 32, 1, 100_000),
+    maxConcurrentOperations: integer(env, 'GATEWAY_MAX_CONCURRENT_OPERATIONS', 64, 1, 100_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 8, 1, 100),
     vendorBreaker: {

@@ -116,8 +116,8 @@ describe('operation gate', () => {
     }
   });
 
-  it('reads GATEWAY_MAX_CONCURRENT_OPERATIONS (default 32) and refuses a value below 1, naming it', () => {
-    assert.equal(loadConfig({}).maxConcurrentOperations, 32);
+  it('reads GATEWAY_MAX_CONCURRENT_OPERATIONS (default 64) and refuses a value below 1, naming it', () => {
+    assert.equal(loadConfig({}).maxConcurrentOperations, 64);
     assert.equal(loadConfig({ GATEWAY_MAX_CONCURRENT_OPERATIONS: '4' }).maxConcurrentOperations, 4);
     assert.throws(
       () => loadConfig({ GATEWAY_MAX_CONCURRENT_OPERATIONS: '0' }),
