@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fullAccessKeys } from './auth.js';
 import type { ClientKey } from './auth.js';
 import { KeysFileError, loadKeysFile } from './access/keys-file.js';
-import { TRANSPORT_NAMES } from './vendors/transport.js';
+import { DEFAULT_TRANSPORT, TRANSPORT_NAMES } from './vendors/transport.js';
 import type { TransportName } from './vendors/transport.js';
 
 /**
@@ -257,7 +257,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failureThreshold: integer(env, 'VENDOR_BREAKER_FAILURES', 5, 1, 1_000),
       halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
     },
-    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, 'undici'),
+    vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, DEFAULT_TRANSPORT),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({

@@ -79,7 +79,7 @@ export interface RunningGateway {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-type AuthedRequest = Request & { caller?: Caller; requestId?: string; log?: Logger };
+type AuthedRequest = Request & { caller?: Caller; requestId?: string };
 
 /** The request each error of an operation belongs to (set as the errors are met, read as they are formatted). */
 const requestOfError = new WeakMap<object, string>();
@@ -229,17 +229,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     parseOptions: { maxTokens: PARSE_MAX_TOKENS },
     // main.ts owns shutdown (gateway, store, sandboxes in order); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) =>
-      maskError(formatted, error, {
+    formatError: (formatted, error) => {
+      const requestId = requestOfError.get(error as object);
+      return maskError(formatted, error, {
         hideSuggestions: config.production,
-        requestId: requestOfError.get(error as object),
+        requestId,
         includeStack: false,
-        onMasked: (original) =>
-          logger.error(
-            { err: original, requestId: requestOfError.get(error as object) },
-            'unexpected error masked',
-          ),
-      }),
+        onMasked: (original) => logger.error({ err: original, requestId }, 'unexpected error masked'),
+      });
+    },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       drainSubscriptions,

@@ -31,6 +31,9 @@ export interface Transport {
 export const TRANSPORT_NAMES = ['node-fetch', 'undici'] as const;
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
+/** What `VENDOR_TRANSPORT` defaults to: undici (see the README's Performance section for the measurement). */
+export const DEFAULT_TRANSPORT: TransportName = 'undici';
+
 /**
  * What a transport throws when no complete answer came back, whichever client is underneath, so that `http.ts`
  * classifies failures the same way for both: `ECONNREFUSED` (nothing was sent), `ECONNRESET` (the connection
@@ -155,7 +158,7 @@ export function createUndiciTransport(options: { maxSockets?: number } = {}): Tr
   };
 }
 
-/** The transport `VENDOR_TRANSPORT` names (undici unless told otherwise: see the README's Performance section). */
-export function createTransport(name: TransportName = 'undici'): Transport {
+/** The transport `VENDOR_TRANSPORT` names. */
+export function createTransport(name: TransportName = DEFAULT_TRANSPORT): Transport {
   return name === 'undici' ? createUndiciTransport() : createNodeFetchTransport();
 }
