@@ -17,7 +17,7 @@ import { startLowerBound } from './lib/lower-bound-process.mjs';
 import { startMesh } from './lib/mesh.mjs';
 import { eventLoopDelay, linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
 import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
-import { machine, summarise, writeReport } from './lib/report.mjs';
+import { label, machine, summarise, writeReport } from './lib/report.mjs';
 import { FIXED_RATE, scenariosFor } from './lib/scenarios.mjs';
 import { runProfile } from './lib/profile.mjs';
 import { runSoak } from './lib/soak.mjs';
@@ -55,6 +55,17 @@ const plan = {
   gatewayDatabase: args['database-url'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PGlite',
 };
 const API_KEY = 'bench-client-key-0123456789abcdef';
+/**
+ * partner-graph with its defaults, and each comparison the README reports: the transport (node-fetch) on the
+ * dashboard and the fixed rate, the executor (graphql-js) on the order, the dashboard and the fixed rate.
+ */
+const GATEWAY_VARIANTS = [
+  { transport: 'undici', executor: 'graphql-jit' },
+  { transport: 'node-fetch', executor: 'graphql-jit', scenarios: ['dashboard', 'fixed-rate'] },
+  { transport: 'undici', executor: 'graphql-js', scenarios: ['order', 'dashboard', 'fixed-rate'] },
+];
+/** Which partner-graph a sample is, in keys and log lines. */
+const variantOf = (system) => (system.transport ? `/${system.transport}/${system.executor}` : '');
 const started = Date.now();
 const log = (message) =>
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
@@ -144,31 +155,33 @@ async function startSystems({ endpoints, fixtures }) {
   const systems = [];
   const notes = [];
   log(
-    'starting partner-graph twice (NODE_ENV=production; VENDOR_TRANSPORT=undici, the default, and node-fetch)',
+    'starting partner-graph three times (NODE_ENV=production): the defaults (undici, graphql-jit), ' +
+      'VENDOR_TRANSPORT=node-fetch and GATEWAY_EXECUTOR=graphql-js',
   );
-  const start = async (transport) => {
+  const start = async (variant) => {
     const gateway = await startPartnerGraph({
       endpoints,
-      dataDir: join(scratch, `pg-${transport}`),
+      dataDir: join(scratch, `pg-${variant.transport}-${variant.executor}`),
       databaseUrl: args['database-url'],
       apiKey: API_KEY,
-      transport,
+      transport: variant.transport,
+      executor: variant.executor,
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
-    return { transport, gateway };
+    return { ...variant, gateway };
   };
   // Two embedded databases initialise in parallel; two gateways migrating one server's schema do not.
-  const gateways = args['database-url']
-    ? [await start('undici'), await start('node-fetch')]
-    : await Promise.all(['undici', 'node-fetch'].map(start));
-  for (const { transport, gateway } of gateways) {
+  const gateways = [];
+  if (args['database-url']) for (const variant of GATEWAY_VARIANTS) gateways.push(await start(variant));
+  else gateways.push(...(await Promise.all(GATEWAY_VARIANTS.map(start))));
+  for (const { transport, executor, scenarios, gateway } of gateways) {
     systems.push({
       system: 'partner-graph',
       transport,
+      executor,
       ...gateway,
-      // The transport comparison runs on the dashboard (and the fixed rate) only.
-      scenarios: transport === 'undici' ? undefined : ['dashboard', 'fixed-rate'],
+      scenarios,
       eventLoop: () => eventLoopDelay(gateway),
     });
   }
@@ -247,7 +260,7 @@ async function verify(systems, fixtures, counts) {
           : scenario.check(await sendOnce(system, scenario.requests[0].body));
         if (!result) throw new Error(`${system.system} answered ${name} wrongly`);
         await quiesce(counts);
-        callsPerOp.set(`${system.system}/${system.transport ?? ''}/${name}`, (await counts()) - before);
+        callsPerOp.set(`${system.system}${variantOf(system)}/${name}`, (await counts()) - before);
         const expected = figures[name];
         if (expected !== undefined && expected !== JSON.stringify(result)) {
           throw new Error(
@@ -298,8 +311,8 @@ async function measure({ host, counts, systems, fixtures }) {
                   connections: scenarioName === 'dashboard' ? plan.dashboardConnections : plan.connections,
                 }),
           };
-          const label = `${scenarioName} ${system.system}${system.transport ? `/${system.transport}` : ''} @${latency}ms`;
-          const warmKey = `${label}`;
+          const runLabel = `${scenarioName} ${system.system}${variantOf(system)} @${latency}ms`;
+          const warmKey = runLabel;
           if (!warmed.has(warmKey)) {
             await runLoad({ ...load, durationSeconds: plan.warmupSeconds });
             warmed.add(warmKey);
@@ -316,7 +329,7 @@ async function measure({ host, counts, systems, fixtures }) {
           const sample = {
             scenario: scenarioName,
             system: system.system,
-            ...(system.transport ? { transport: system.transport } : {}),
+            ...(system.transport ? { transport: system.transport, executor: system.executor } : {}),
             vendorLatencyMs: latency,
             round,
             rps: result.rps / opsPerCycle,
@@ -325,7 +338,7 @@ async function measure({ host, counts, systems, fixtures }) {
             errors: result.errors,
             upstreamCallsPerOp:
               callsPerOp.get(
-                `${system.system}/${system.transport ?? ''}/${scenarioName === 'fixed-rate' ? 'order' : scenarioName}`,
+                `${system.system}${variantOf(system)}/${scenarioName === 'fixed-rate' ? 'order' : scenarioName}`,
               ) ?? null,
             cpuMsPerOp: ops > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / ops : null,
             rssMB: after.peakRssMB,
@@ -334,12 +347,12 @@ async function measure({ host, counts, systems, fixtures }) {
           if (result.requests < 20) {
             sample.fewSamples = true;
             log(
-              `${label}: only ${result.requests} answers in ${plan.durationSeconds} s: too few for percentiles`,
+              `${runLabel}: only ${result.requests} answers in ${plan.durationSeconds} s: too few for percentiles`,
             );
           }
           samples.push(sample);
           log(
-            `${label} round ${round}: ${sample.rps.toFixed(1)} op/s, p50 ${sample.p50Ms} ms, p99 ${sample.p99Ms} ms, ` +
+            `${runLabel} round ${round}: ${sample.rps.toFixed(1)} op/s, p50 ${sample.p50Ms} ms, p99 ${sample.p99Ms} ms, ` +
               `${sample.errors} errors, ${sample.upstreamCallsPerOp?.toFixed(2)} calls/op, ` +
               `${sample.cpuMsPerOp?.toFixed(2)} CPU ms/op, ${sample.rssMB.toFixed(0)} MB` +
               (result.sampleError ? `\n    first error: ${result.sampleError}` : ''),
@@ -368,7 +381,7 @@ async function quiesce(counts) {
 function printTable(summary) {
   for (const row of summary.results) {
     process.stdout.write(
-      `${row.scenario.padEnd(11)} ${(row.system + (row.transport && row.transport !== 'undici' ? `/${row.transport}` : '')).padEnd(20)} ` +
+      `${row.scenario.padEnd(11)} ${label(row).padEnd(28)} ` +
         `${String(row.vendorLatencyMs).padStart(3)} ms  ${row.rps.toFixed(1).padStart(8)} op/s  p50 ${String(row.p50Ms).padStart(5)}  ` +
         `p99 ${String(row.p99Ms).padStart(5)}  err ${row.errors}  calls/op ${row.upstreamCallsPerOp?.toFixed(2)}  rss ${row.rssMB.toFixed(0)} MB\n`,
     );

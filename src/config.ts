@@ -3,6 +3,8 @@ import { fullAccessKeys } from './auth.js';
 import type { ClientKey } from './auth.js';
 import { KeysFileError, loadKeysFile } from './access/keys-file.js';
 import { DEFAULT_TRANSPORT, TRANSPORT_NAMES } from './vendors/transport.js';
+import { DEFAULT_EXECUTOR, EXECUTOR_NAMES } from './graph/executor.js';
+import type { ExecutorName } from './graph/executor.js';
 import type { TransportName } from './vendors/transport.js';
 
 /**
@@ -63,6 +65,8 @@ export interface GatewayConfig {
   vendorBreaker: { failureThreshold: number; halfOpenAfterMs: number };
   /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): undici's `request()` (default) or node-fetch. */
   vendorTransport: TransportName;
+  /** What executes an operation (`GATEWAY_EXECUTOR`): graphql-jit (default) or graphql-js. */
+  graphqlExecutor: ExecutorName;
   logLevel: string;
   /** Where the embedded database and the sandboxes' state live. */
   dataDir: string;
@@ -258,6 +262,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
     },
     vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, DEFAULT_TRANSPORT),
+    graphqlExecutor: oneOf(env, 'GATEWAY_EXECUTOR', EXECUTOR_NAMES, DEFAULT_EXECUTOR),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     dataDir: env.DATA_DIR?.trim() || './data',
     vendors: definedOnly({

@@ -14,6 +14,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { operationScopePlugin } from './access/operation-scope.js';
+import { jitGateway } from './graph/executor.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
@@ -221,7 +222,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // graphql-jit by default (`GATEWAY_EXECUTOR`); Apollo's own graphql-js execution otherwise.
+    ...(config.graphqlExecutor === 'graphql-jit' ? { gateway: jitGateway(schema) } : { schema }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

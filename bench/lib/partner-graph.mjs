@@ -11,9 +11,13 @@ export async function startPartnerGraph({
   databaseUrl,
   apiKey,
   transport = 'undici',
+  executor = 'graphql-jit',
   cpuProfDir,
   // Another build's entry point (comparing two builds of the gateway on the same sandboxes).
   main = MAIN,
+  // Node options and environment of a variant (comparing settings on the same sandboxes).
+  nodeArgs = [],
+  extraEnv = {},
 }) {
   const port = await freePort();
   const { channelManager, partnerPortal, nfcTagify, nationalExpress, partnerOrders } = endpoints;
@@ -27,6 +31,7 @@ export async function startPartnerGraph({
     // A PostgreSQL server instead of the embedded database (whose memory then counts in the gateway's RSS).
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     VENDOR_TRANSPORT: transport,
+    GATEWAY_EXECUTOR: executor,
     // The gateway paces itself to NFC Tagify's published 60 a minute; the bench sandbox allows more.
     NFC_TAGIFY_REQUESTS_PER_MINUTE: '100000',
     CHANNEL_MANAGER_BASE_URL: channelManager.baseUrl,
@@ -41,9 +46,10 @@ export async function startPartnerGraph({
     PARTNER_ORDERS_TOKEN_URL: partnerOrders.tokenUrl,
     PARTNER_ORDERS_CLIENT_ID: partnerOrders.clientId,
     PARTNER_ORDERS_CLIENT_SECRET: partnerOrders.clientSecret,
+    ...extraEnv,
   };
-  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, main] : [main];
-  const child = startNode(args, { env, name: `partner-graph (${transport})` });
+  const args = [...nodeArgs, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main];
+  const child = startNode(args, { env, name: `partner-graph (${transport}, ${executor})` });
   const origin = `http://127.0.0.1:${port}`;
   // A new embedded database takes a few seconds to initialise, far more on a busy machine.
   await waitForHttp(child, `${origin}/healthz`, 240_000);

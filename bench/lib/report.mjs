@@ -30,11 +30,20 @@ const round = (value, digits = 2) =>
 /** A ratio of two throughputs, or null when either run had too few answers to mean anything. */
 const ratio = (a, b) => (a && b && !a.fewSamples && !b.fewSamples && b.rps > 0 ? round(a.rps / b.rps) : null);
 
-/** Medians over rounds per scenario, system (and transport) and vendor latency; spread is the rounds' min–max. */
+/**
+ * Medians over rounds per scenario, system (and partner-graph's transport and executor) and vendor latency;
+ * spread is the rounds' min–max.
+ */
 export function summarise({ machine, plan, samples, notes }) {
   const groups = new Map();
   for (const sample of samples) {
-    const key = [sample.scenario, sample.system, sample.transport ?? '', sample.vendorLatencyMs].join('|');
+    const key = [
+      sample.scenario,
+      sample.system,
+      sample.transport ?? '',
+      sample.executor ?? '',
+      sample.vendorLatencyMs,
+    ].join('|');
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(sample);
   }
@@ -45,6 +54,7 @@ export function summarise({ machine, plan, samples, notes }) {
       scenario: first.scenario,
       system: first.system,
       ...(first.transport ? { transport: first.transport } : {}),
+      ...(first.executor ? { executor: first.executor } : {}),
       vendorLatencyMs: first.vendorLatencyMs,
       rps: round(median(rps), 1),
       rpsSpread: [round(Math.min(...rps), 1), round(Math.max(...rps), 1)],
@@ -69,22 +79,24 @@ export function summarise({ machine, plan, samples, notes }) {
   };
 }
 
-const find = (
-  results,
-  scenario,
-  system,
-  latency,
-  transport = system === 'partner-graph' ? 'undici' : undefined,
-) =>
+/** partner-graph's defaults; the other variants are the comparisons. */
+const DEFAULTS = { transport: 'undici', executor: 'graphql-jit' };
+
+const find = (results, scenario, system, latency, variant = {}) =>
   results.find(
     (r) =>
       r.scenario === scenario &&
       r.system === system &&
       r.vendorLatencyMs === latency &&
-      r.transport === transport,
+      (system !== 'partner-graph' ||
+        (r.transport === (variant.transport ?? DEFAULTS.transport) &&
+          (r.executor ?? DEFAULTS.executor) === (variant.executor ?? DEFAULTS.executor))),
   );
 
-/** The figures the issue asks about: ours/peer throughput, added latency over the lower bound, the transports. */
+/**
+ * The figures the issue asks about: ours/peer throughput, added latency over the lower bound, the transports,
+ * and the executors.
+ */
 function headline(results) {
   const lines = [];
   const latencies = [...new Set(results.map((r) => r.vendorLatencyMs))];
@@ -111,23 +123,35 @@ function headline(results) {
         addedP99Ms: round(ours.p99Ms - lower.p99Ms),
       });
     }
-    const fetchDash = find(results, 'dashboard', 'partner-graph', latency, 'node-fetch');
-    const undiciDash = find(results, 'dashboard', 'partner-graph', latency, 'undici');
-    if (fetchDash && undiciDash) {
+    const defaultDash = find(results, 'dashboard', 'partner-graph', latency);
+    const fetchDash = find(results, 'dashboard', 'partner-graph', latency, { transport: 'node-fetch' });
+    if (fetchDash && defaultDash) {
       lines.push({
         vendorLatencyMs: latency,
         scenario: 'dashboard',
-        undiciOverNodeFetch: ratio(undiciDash, fetchDash),
+        undiciOverNodeFetch: ratio(defaultDash, fetchDash),
       });
+    }
+    for (const scenario of ['order', 'dashboard']) {
+      const jit = find(results, scenario, 'partner-graph', latency);
+      const js = find(results, scenario, 'partner-graph', latency, { executor: 'graphql-js' });
+      if (jit && js) {
+        lines.push({ vendorLatencyMs: latency, scenario, jitOverGraphqlJs: ratio(jit, js) });
+      }
     }
   }
   return lines;
 }
 
-const label = (r) =>
-  r.system === 'partner-graph' && r.transport && r.transport !== 'undici'
-    ? `partner-graph (${r.transport})`
-    : r.system;
+/** A row's name: partner-graph with what differs from its defaults in brackets. */
+export const label = (r) => {
+  if (r.system !== 'partner-graph') return r.system;
+  const differs = [
+    r.transport && r.transport !== DEFAULTS.transport ? r.transport : undefined,
+    r.executor && r.executor !== DEFAULTS.executor ? r.executor : undefined,
+  ].filter(Boolean);
+  return differs.length > 0 ? `partner-graph (${differs.join(', ')})` : r.system;
+};
 const times = (value) => (value === null || value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
 const n = (value, digits = 1) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
 
@@ -162,6 +186,10 @@ export function markdown(summary) {
       out.push(
         `- dashboard, ${line.vendorLatencyMs} ms vendors: undici/node-fetch throughput ${times(line.undiciOverNodeFetch)}`,
       );
+    } else if (line.jitOverGraphqlJs !== undefined) {
+      out.push(
+        `- ${line.scenario}, ${line.vendorLatencyMs} ms vendors: graphql-jit/graphql-js throughput ${times(line.jitOverGraphqlJs)}`,
+      );
     }
   }
   for (const note of summary.notes ?? []) out.push(`- ${note}`);
@@ -185,6 +213,7 @@ export function markdown(summary) {
 const COLORS = {
   'partner-graph': '#2563eb',
   'partner-graph (node-fetch)': '#60a5fa',
+  'partner-graph (graphql-js)': '#93c5fd',
   mesh: '#e11d48',
   'lower-bound': '#6b7280',
 };

@@ -10,7 +10,7 @@ import { Vendor } from '../common/vendor.enum.js';
   description:
     "A change to an object of the graph, as the gateway's event inbox holds it: vendor webhooks and the gateway's " +
     'own mutations, each once, in the order the gateway received them.',
-  resolveType: (value: GatewayEvent) => (value instanceof OrderEvent ? 'OrderEvent' : 'PartnerEvent'),
+  resolveType: (value: GatewayEvent) => resolveEventType(value),
 })
 export class GatewayEvent {
   @Field(() => ID, {
@@ -72,4 +72,9 @@ export class PartnerEvent extends GatewayEvent {
     description: "The partner's PartnerPortal id (`ptn_…`); null when the event names none.",
   })
   partnerId!: string | null;
+}
+
+/** Which event type an inbox event is (the class tells). */
+export function resolveEventType(value: unknown): 'OrderEvent' | 'PartnerEvent' {
+  return value instanceof OrderEvent ? 'OrderEvent' : 'PartnerEvent';
 }

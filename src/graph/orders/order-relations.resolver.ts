@@ -34,7 +34,7 @@ export class OrderItemRelationsResolver {
     description:
       'The catalogue product of this line (its item number as a PartnerPortal sku); null when none.',
   })
-  product(@Root() item: OrderItem, @Ctx() ctx: GatewayContext): Promise<Product | null> {
+  product(@Root() item: OrderItem, @Ctx() ctx: GatewayContext): Product | null | Promise<Product | null> {
     return ctx.products.bySku(item.itemNumber);
   }
 }
@@ -45,7 +45,7 @@ export class TicketRelationsResolver {
     nullable: true,
     description: 'The catalogue product this ticket admits to; null when the catalogue has no such item.',
   })
-  product(@Root() ticket: Ticket, @Ctx() ctx: GatewayContext): Promise<Product | null> {
+  product(@Root() ticket: Ticket, @Ctx() ctx: GatewayContext): Product | null | Promise<Product | null> {
     return ctx.products.bySku(ticket.itemNumber);
   }
 }

@@ -131,10 +131,9 @@ export class OrderResolver {
     description:
       'The order lines with their wallets and tickets (fetched through the order loader when needed).',
   })
-  async items(@Root() order: Order, @Ctx() ctx: GatewayContext): Promise<OrderItem[]> {
-    if (order.items) return order.items;
-    const full = await ctx.access.ticketOrder(await ctx.channelManager.loaders.orderById.load(order.id));
-    return full ? (orderFromVendor(full).items ?? []) : [];
+  items(@Root() order: Order, @Ctx() ctx: GatewayContext): OrderItem[] | Promise<OrderItem[]> {
+    // Answered as is when the order came with its lines: no promise for graphql-js to wait on.
+    return order.items ?? fullItems(order, ctx);
   }
 
   @Mutation(() => OrderPayload, {
@@ -212,4 +211,10 @@ export class OrderResolver {
     if (!(await mayChangeOrder(ctx, id))) return { ...NO_SUCH_ORDER, removed: false };
     return ctx.channelManager.commands.cancel(id);
   }
+}
+
+/** The lines of an order that came without them (a list's summary): its full record through the order loader. */
+async function fullItems(order: Order, ctx: GatewayContext): Promise<OrderItem[]> {
+  const full = await ctx.access.ticketOrder(await ctx.channelManager.loaders.orderById.load(order.id));
+  return full ? (orderFromVendor(full).items ?? []) : [];
 }

@@ -13,6 +13,8 @@ import type { Product } from './product.type.js';
  */
 export class ProductCatalogue {
   private portalCatalogue: Promise<Product[]> | undefined;
+  /** `bySku`'s answers: the product (or null) once known, the pending lookup until then. */
+  private readonly productsBySku = new Map<string, Product | null | Promise<Product | null>>();
 
   constructor(
     private readonly partnerPortal: PartnerPortalScope,
@@ -25,10 +27,22 @@ export class ProductCatalogue {
     return product ? productFromPartnerPortal(product) : null;
   }
 
-  /** The PartnerPortal catalogue product whose sku is this Channel Manager item number. */
-  async bySku(sku: string): Promise<Product | null> {
-    const product = await this.partnerPortal.loaders.productBySku.load(sku);
-    return product ? productFromPartnerPortal(product) : null;
+  /**
+   * The PartnerPortal catalogue product whose sku is this Channel Manager item number. A dashboard asks for the
+   * same few skus hundreds of times (every line and ticket): each is looked up and mapped once per operation,
+   * and answered as a value, not a promise, once known, so graphql-js has nothing to wait on for it.
+   */
+  bySku(sku: string): Product | null | Promise<Product | null> {
+    const known = this.productsBySku.get(sku);
+    if (known !== undefined) return known;
+    const pending = this.partnerPortal.loaders.productBySku.load(sku).then((product) => {
+      const mapped = product ? productFromPartnerPortal(product) : null;
+      this.productsBySku.set(sku, mapped);
+      return mapped;
+    });
+    // A failed lookup stays failed for this operation, as the loader's own cache keeps it.
+    this.productsBySku.set(sku, pending);
+    return pending;
   }
 
   /**
