@@ -31,6 +31,13 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
   const start = samples[0].rssMB;
   const end = samples.at(-1).rssMB;
   const peak = Math.max(...samples.map((s) => s.rssMB));
+  // One sample of a garbage-collected heap is a point on a sawtooth: the first and last minutes' medians, and
+  // the least-squares slope over the whole run, say more about growth than the first and last samples alone.
+  const perMinute = Math.round(60_000 / 5_000);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const firstMinute = median(samples.slice(0, perMinute).map((s) => s.rssMB));
+  const lastMinute = median(samples.slice(-perMinute).map((s) => s.rssMB));
+  const slope = leastSquaresSlope(samples.map((s) => [(s.at - samples[0].at) / 60_000, s.rssMB]));
   const summary = {
     date: new Date().toISOString(),
     minutes,
@@ -42,6 +49,10 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
     rssPeakMB: Number(peak.toFixed(1)),
     rssEndMB: Number(end.toFixed(1)),
     growthPercent: Number((((end - start) / start) * 100).toFixed(1)),
+    firstMinuteMedianMB: Number(firstMinute.toFixed(1)),
+    lastMinuteMedianMB: Number(lastMinute.toFixed(1)),
+    medianGrowthPercent: Number((((lastMinute - firstMinute) / firstMinute) * 100).toFixed(1)),
+    slopeMBPerMinute: Number(slope.toFixed(2)),
     peakProcessRssMB: Number(procStats(pid).peakRssMB.toFixed(1)),
     samples: samples.map((s) => Number(s.rssMB.toFixed(1))),
   };
@@ -52,4 +63,18 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
     writeFileSync(new URL('soak.json', results), `${JSON.stringify(summary, null, 2)}\n`);
     log('wrote bench/results/soak.json');
   }
+}
+
+/** The slope of the least-squares line through `[x, y]` points. */
+function leastSquaresSlope(points) {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return variance === 0 ? 0 : covariance / variance;
 }

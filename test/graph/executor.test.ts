@@ -1,8 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { Trace } from '@apollo/usage-reporting-protobuf';
 import { loadConfig } from '../../src/config.js';
+import { jitGateway } from '../../src/graph/executor.js';
 import { SEEDED_ORDER_ID } from '../../src/vendors/navipartner/sandbox.js';
-import { startStack } from '../support/stack.js';
+import { startStack, TEST_API_KEY } from '../support/stack.js';
 import type { GraphQLResponse, TestStack } from '../support/stack.js';
 
 const PARTNER = 'ptn_01JSEED0000000000000000001';
@@ -126,6 +131,35 @@ describe('the executor (GATEWAY_EXECUTOR)', () => {
     });
   }
 
+  it('gives a federation router the same field-level trace (ftv1) as graphql-js', async () => {
+    const tree = async (stack: TestStack) => {
+      const response = await fetch(stack.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TEST_API_KEY}`,
+          'apollo-federation-include-trace': 'ftv1',
+        },
+        body: JSON.stringify({ query: '{ partners(first: 2) { nodes { id name } } }' }),
+      });
+      const body = (await response.json()) as { extensions?: { ftv1?: string } };
+      assert.ok(body.extensions?.ftv1, 'no ftv1 trace in the answer');
+      const paths: string[] = [];
+      const walk = (node: Trace.INode, path: string) => {
+        for (const child of node.child ?? []) {
+          const at = `${path}/${child.responseName || child.index}`;
+          paths.push(at);
+          walk(child, at);
+        }
+      };
+      walk(Trace.decode(Buffer.from(body.extensions.ftv1, 'base64')).root ?? {}, '');
+      return paths;
+    };
+    const [fromJit, fromJs] = await Promise.all([tree(jit), tree(js)]);
+    assert.deepEqual(fromJit, fromJs);
+    assert.ok(fromJit.includes('/partners/nodes/0/name'), JSON.stringify(fromJit));
+  });
+
   it('runs the fields of a mutation one after the other, in the order asked', async () => {
     const phones = ['+44 20 7946 0001', '+44 20 7946 0002', '+44 20 7946 0003'];
     const mutation = `mutation ($id: ID!) { ${phones
@@ -157,5 +191,56 @@ describe('the executor (GATEWAY_EXECUTOR)', () => {
       assert.ok(waited < 5_000, `no partner.updated PartnerEvent in ${JSON.stringify(nodes)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  });
+});
+
+describe('the graphql-jit executor on its own', () => {
+  const Named = new GraphQLInterfaceType({ name: 'Named', fields: { name: { type: GraphQLString } } });
+  const Cat = new GraphQLObjectType({
+    name: 'Cat',
+    interfaces: [Named],
+    fields: { name: { type: GraphQLString } },
+  });
+  const schemaWith = (resolveType: GraphQLInterfaceType['resolveType']) => {
+    Named.resolveType = resolveType;
+    return new GraphQLSchema({
+      types: [Cat],
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: { pet: { type: Named, resolve: () => ({ name: 'Tom' }) } },
+      }),
+    });
+  };
+  const executorOf = async (schema: GraphQLSchema): Promise<GatewayExecutor> => {
+    const loaded = await jitGateway(schema).load({ apollo: {} });
+    assert.ok(loaded.executor);
+    return loaded.executor;
+  };
+  const run = (executor: GatewayExecutor, document: DocumentNode, operationName: string | null) =>
+    executor({
+      document,
+      operationName,
+      operation: document.definitions[0] as OperationDefinitionNode,
+      context: {},
+      request: {},
+    } as unknown as GatewayGraphQLRequestContext);
+
+  it('refuses to start on an interface or union whose resolveType is async, naming it', () => {
+    assert.throws(
+      () => jitGateway(schemaWith(async () => Promise.resolve('Cat'))),
+      /Named\.resolveType is async/,
+    );
+  });
+
+  it('answers through graphql-jit, and leaves what it cannot compile to graphql-js', async () => {
+    const executor = await executorOf(schemaWith(() => 'Cat'));
+    const document = parse('query Pet { pet { __typename name } }');
+    assert.deepEqual(await run(executor, document, 'Pet'), {
+      data: { pet: { __typename: 'Cat', name: 'Tom' } },
+    });
+    // graphql-jit cannot compile an operation the document does not have; graphql-js answers as it always has.
+    const answer = await run(executor, document, 'Missing');
+    assert.equal(answer.data, undefined);
+    assert.equal(answer.errors?.[0]?.message, 'Unknown operation named "Missing".');
   });
 });
