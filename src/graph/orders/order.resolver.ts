@@ -132,7 +132,7 @@ export class OrderResolver {
       'The order lines with their wallets and tickets (fetched through the order loader when needed).',
   })
   items(@Root() order: Order, @Ctx() ctx: GatewayContext): OrderItem[] | Promise<OrderItem[]> {
-    // Answered as is when the order came with its lines: no promise for graphql-js to wait on.
+    // Answered as is when the order came with its lines: no promise for the executor to wait on.
     return order.items ?? fullItems(order, ctx);
   }
 

@@ -30,7 +30,7 @@ export class ProductCatalogue {
   /**
    * The PartnerPortal catalogue product whose sku is this Channel Manager item number. A dashboard asks for the
    * same few skus hundreds of times (every line and ticket): each is looked up and mapped once per operation,
-   * and answered as a value, not a promise, once known, so graphql-js has nothing to wait on for it.
+   * and answered as a value, not a promise, once known, so the executor has nothing to wait on for it.
    */
   bySku(sku: string): Product | null | Promise<Product | null> {
     const known = this.productsBySku.get(sku);
