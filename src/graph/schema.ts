@@ -1,7 +1,7 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { isAbstractType, lexicographicSortSchema, parse } from 'graphql';
+import { lexicographicSortSchema, parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import type { PubSub } from 'type-graphql';
@@ -68,18 +68,15 @@ export async function buildGraphSchema(): Promise<GraphQLSchema> {
   for (const [type, reference] of Object.entries(referenceResolvers)) {
     resolvers[type] = { ...resolvers[type], ...reference } as SubgraphResolvers[string];
   }
-  const subgraph = buildSubgraphSchema({
+  // type-graphql wraps every abstract type's `resolveType` in an async function; graphql-js awaits it, graphql-jit
+  // (the default executor) needs the type name at once. Ours are synchronous: they go in unwrapped.
+  for (const [type, resolveType] of SYNC_TYPE_RESOLVERS) {
+    resolvers[type] = { ...resolvers[type], __resolveType: resolveType } as SubgraphResolvers[string];
+  }
+  return buildSubgraphSchema({
     typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(lexicographicSortSchema(schema))}`),
     resolvers,
   });
-  // type-graphql wraps every abstract type's `resolveType` in an async function; graphql-js awaits it, graphql-jit
-  // (the default executor) needs the type name at once. Ours are synchronous: they go back in unwrapped.
-  for (const [name, resolveType] of SYNC_TYPE_RESOLVERS) {
-    const type = subgraph.getType(name);
-    if (!isAbstractType(type)) throw new Error(`${name} is not an interface or union of the schema`);
-    type.resolveType = resolveType;
-  }
-  return subgraph;
 }
 
 const SYNC_TYPE_RESOLVERS = [
