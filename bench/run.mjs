@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runLoad } from './lib/load.mjs';
 import { startLowerBound } from './lib/lower-bound-process.mjs';
 import { startMesh } from './lib/mesh.mjs';
-import { eventLoopDelay, linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
+import { eventLoopDelay, GATEWAY_DEFAULTS, linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
 import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
 import { label, machine, summarise, writeReport } from './lib/report.mjs';
 import { FIXED_RATE, scenariosFor } from './lib/scenarios.mjs';
@@ -60,9 +60,9 @@ const API_KEY = 'bench-client-key-0123456789abcdef';
  * dashboard and the fixed rate, the executor (graphql-js) on the order, the dashboard and the fixed rate.
  */
 const GATEWAY_VARIANTS = [
-  { transport: 'undici', executor: 'graphql-jit' },
-  { transport: 'node-fetch', executor: 'graphql-jit', scenarios: ['dashboard', 'fixed-rate'] },
-  { transport: 'undici', executor: 'graphql-js', scenarios: ['order', 'dashboard', 'fixed-rate'] },
+  GATEWAY_DEFAULTS,
+  { ...GATEWAY_DEFAULTS, transport: 'node-fetch', scenarios: ['dashboard', 'fixed-rate'] },
+  { ...GATEWAY_DEFAULTS, executor: 'graphql-js', scenarios: ['order', 'dashboard', 'fixed-rate'] },
 ];
 /** Which partner-graph a sample is, in keys and log lines. */
 const variantOf = (system) => (system.transport ? `/${system.transport}/${system.executor}` : '');
@@ -155,8 +155,8 @@ async function startSystems({ endpoints, fixtures }) {
   const systems = [];
   const notes = [];
   log(
-    'starting partner-graph three times (NODE_ENV=production): the defaults (undici, graphql-jit), ' +
-      'VENDOR_TRANSPORT=node-fetch and GATEWAY_EXECUTOR=graphql-js',
+    `starting partner-graph three times (NODE_ENV=production): the defaults (${GATEWAY_DEFAULTS.transport}, ` +
+      `${GATEWAY_DEFAULTS.executor}), VENDOR_TRANSPORT=node-fetch and GATEWAY_EXECUTOR=graphql-js`,
   );
   const start = async (variant) => {
     const gateway = await startPartnerGraph({

@@ -4,14 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startNode, waitForHttp } from './proc.mjs';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+const dist = new URL('../../dist/src/', import.meta.url);
+const { DEFAULT_TRANSPORT } = await import(new URL('vendors/transport.js', dist).href);
+const { DEFAULT_EXECUTOR } = await import(new URL('graph/executor.js', dist).href);
+
+/** The gateway's own defaults, read from the build under test: the rows the comparisons are measured against. */
+export const GATEWAY_DEFAULTS = { transport: DEFAULT_TRANSPORT, executor: DEFAULT_EXECUTOR };
 
 export async function startPartnerGraph({
   endpoints,
   dataDir,
   databaseUrl,
   apiKey,
-  transport = 'undici',
-  executor = 'graphql-jit',
+  transport = GATEWAY_DEFAULTS.transport,
+  executor = GATEWAY_DEFAULTS.executor,
   cpuProfDir,
   // Another build's entry point (comparing two builds of the gateway on the same sandboxes).
   main = MAIN,

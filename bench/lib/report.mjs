@@ -2,6 +2,7 @@
 // the README's results table, all drawn from the same summary.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
+import { GATEWAY_DEFAULTS } from './partner-graph.mjs';
 
 const RESULTS = new URL('../results/', import.meta.url);
 const README = new URL('../../README.md', import.meta.url);
@@ -80,7 +81,7 @@ export function summarise({ machine, plan, samples, notes }) {
 }
 
 /** partner-graph's defaults; the other variants are the comparisons. */
-const DEFAULTS = { transport: 'undici', executor: 'graphql-jit' };
+const DEFAULTS = GATEWAY_DEFAULTS;
 
 const find = (results, scenario, system, latency, variant = {}) =>
   results.find(

@@ -168,12 +168,8 @@ describe('a key bound to partner A, against every root field', () => {
     );
     stack = await startStack({
       seed: true,
-      env: { GATEWAY_KEYS_FILE: keysFile, PARTNERPORTAL_WEBHOOK_SECRET: SECRET },
-    });
-    stack.partnerPortal.configureWebhooks({
-      url: `${stack.origin}/webhooks/partnerportal`,
-      secrets: [SECRET],
-      backoffMs: 20,
+      env: { GATEWAY_KEYS_FILE: keysFile },
+      partnerPortalWebhookSecret: SECRET,
     });
 
     // The data, placed with the full-access key.

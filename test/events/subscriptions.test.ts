@@ -67,16 +67,11 @@ describe('subscriptions over graphql-ws', () => {
   before(async () => {
     stack = await startStack({
       seed: true,
-      env: { PARTNERPORTAL_WEBHOOK_SECRET: SECRET },
+      partnerPortalWebhookSecret: SECRET,
       now: () => new Date(Date.now() + offsetMs),
       allowedOrigins: [ALLOWED_ORIGIN],
     });
     url = wsUrl(stack.origin);
-    stack.partnerPortal.configureWebhooks({
-      url: `${stack.origin}/webhooks/partnerportal`,
-      secrets: [SECRET],
-      backoffMs: 20,
-    });
   });
   afterEach(async () => {
     // A failed test must not leave a subscription open for the next one to count as its own.

@@ -94,13 +94,8 @@ describe('the executor (GATEWAY_EXECUTOR)', () => {
   let js: TestStack;
 
   before(async () => {
-    jit = await startStack({ seed: true, env: { PARTNERPORTAL_WEBHOOK_SECRET: WEBHOOK_SECRET } });
     // PartnerPortal's webhooks fill the inbox the events query reads.
-    jit.partnerPortal.configureWebhooks({
-      url: `${jit.origin}/webhooks/partnerportal`,
-      secrets: [WEBHOOK_SECRET],
-      backoffMs: 20,
-    });
+    jit = await startStack({ seed: true, partnerPortalWebhookSecret: WEBHOOK_SECRET });
     js = await startStack({ seed: true, env: { GATEWAY_EXECUTOR: 'graphql-js' } });
   });
   after(async () => {

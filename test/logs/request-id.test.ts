@@ -19,12 +19,7 @@ interface LogLine {
 describe('every line logged while serving a request carries its request id', () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startStack({ seed: true, env: { PARTNERPORTAL_WEBHOOK_SECRET: SECRET } });
-    stack.partnerPortal.configureWebhooks({
-      url: `${stack.origin}/webhooks/partnerportal`,
-      secrets: [SECRET],
-      backoffMs: 20,
-    });
+    stack = await startStack({ seed: true, partnerPortalWebhookSecret: SECRET });
   });
   after(async () => {
     await stack.close();

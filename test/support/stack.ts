@@ -73,6 +73,11 @@ export interface StackOptions {
   store?: Store;
   /** Browser origins allowed to open subscription WebSockets (`GatewayOptions.allowedOrigins`). */
   allowedOrigins?: readonly string[];
+  /**
+   * PartnerPortal's webhooks signed with this secret and sent to the gateway's receiver (which is given the
+   * secret), retried quickly: vendor changes then reach the event inbox as they would in production.
+   */
+  partnerPortalWebhookSecret?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
@@ -116,6 +121,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     PORT: '0',
     HOST: '127.0.0.1',
     GATEWAY_API_KEYS: TEST_API_KEY,
+    ...(options.partnerPortalWebhookSecret
+      ? { PARTNERPORTAL_WEBHOOK_SECRET: options.partnerPortalWebhookSecret }
+      : {}),
     ...options.env,
   });
   const endpoints = {
@@ -143,6 +151,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     transport: options.wrapTransport ? options.wrapTransport(transport) : transport,
   });
   const graphqlUrl = `${gateway.origin}/graphql`;
+  if (options.partnerPortalWebhookSecret) {
+    sandboxes.partnerPortal!.configureWebhooks({
+      url: `${gateway.origin}/webhooks/partnerportal`,
+      secrets: [options.partnerPortalWebhookSecret],
+      backoffMs: 20,
+    });
+  }
   return {
     graphqlUrl,
     origin: gateway.origin,
