@@ -1,7 +1,8 @@
-// One load run with autocannon (no pipelining): fixed connections for throughput, or a fixed overall arrival
-// rate for latency. Every response body is read: a non-2xx, a GraphQL `errors` entry or a non-empty
+// One load run: autocannon (no pipelining) with fixed connections for throughput, or the open-loop driver of
+// fixed-rate.mjs at a fixed overall arrival rate for latency. Every response body is read: a non-2xx, a GraphQL `errors` entry or a non-empty
 // `userErrors` counts as an error.
 import autocannon from 'autocannon';
+import { runFixedRate } from './fixed-rate.mjs';
 
 /** True when a GraphQL answer carries an error: top-level `errors`, a non-empty `userErrors`, a vendor error. */
 export function hasError(status, body) {
@@ -16,6 +17,8 @@ export function hasError(status, body) {
  * along in the per-connection context). `opsPerCycle` is how many requests make one operation (2 for a pair).
  */
 export async function runLoad({ url, headers, requests, connections, durationSeconds, overallRate }) {
+  if (overallRate)
+    return runFixedRate({ url, headers, requests, rate: overallRate, connections, durationSeconds });
   let errors = 0;
   let sampleError;
   const counted = requests.map((request) => ({
@@ -36,7 +39,6 @@ export async function runLoad({ url, headers, requests, connections, durationSec
     connections,
     pipelining: 1,
     duration: durationSeconds,
-    ...(overallRate ? { overallRate } : {}),
     timeout: 30,
   });
   const requestsDone = result.requests.total;
