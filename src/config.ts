@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fullAccessKeys } from './auth.js';
 import type { ClientKey } from './auth.js';
 import { KeysFileError, loadKeysFile } from './access/keys-file.js';
-import { DEFAULT_TRANSPORT, TRANSPORT_NAMES } from './vendors/transport.js';
+import { DEFAULT_MAX_SOCKETS, DEFAULT_TRANSPORT, TRANSPORT_NAMES } from './vendors/transport.js';
 import { DEFAULT_EXECUTOR, EXECUTOR_NAMES } from './graph/executor.js';
 import type { ExecutorName } from './graph/executor.js';
 import type { TransportName } from './vendors/transport.js';
@@ -63,6 +63,8 @@ export interface GatewayConfig {
   vendorConcurrency: number;
   /** Each vendor's circuit breaker: consecutive failures that open it, and how long it stays open. */
   vendorBreaker: { failureThreshold: number; halfOpenAfterMs: number };
+  /** Connections kept open to one vendor at most (`VENDOR_MAX_SOCKETS`); more calls wait for a free one. */
+  vendorMaxSockets: number;
   /** The HTTP client under every vendor call (`VENDOR_TRANSPORT`): undici's `request()` (default) or node-fetch. */
   vendorTransport: TransportName;
   /** What executes an operation (`GATEWAY_EXECUTOR`): graphql-jit (default) or graphql-js. */
@@ -261,6 +263,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       failureThreshold: integer(env, 'VENDOR_BREAKER_FAILURES', 5, 1, 1_000),
       halfOpenAfterMs: integer(env, 'VENDOR_BREAKER_HALF_OPEN_MS', 5_000, 10, 600_000),
     },
+    vendorMaxSockets: integer(env, 'VENDOR_MAX_SOCKETS', DEFAULT_MAX_SOCKETS, 1, 10_000),
     vendorTransport: oneOf(env, 'VENDOR_TRANSPORT', TRANSPORT_NAMES, DEFAULT_TRANSPORT),
     graphqlExecutor: oneOf(env, 'GATEWAY_EXECUTOR', EXECUTOR_NAMES, DEFAULT_EXECUTOR),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),

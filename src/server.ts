@@ -93,7 +93,8 @@ function graphqlError(res: Response, status: number, code: ErrorCode, message: s
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const metrics = createMetrics({ defaultMetrics: true });
-  const transport = options.transport ?? createTransport(config.vendorTransport);
+  const transport =
+    options.transport ?? createTransport(config.vendorTransport, { maxSockets: config.vendorMaxSockets });
   const vendorHttp = (
     vendor: string,
     displayName: string,

@@ -83,9 +83,27 @@ function normalise(error: unknown, signal: AbortSignal): TransportError {
   return new TransportError(`connection failed (${code})`, code, { cause: error });
 }
 
+/**
+ * Most connections the gateway keeps open to one vendor (`VENDOR_MAX_SOCKETS`); calls beyond it wait for a free
+ * one. No vendor document states a limit. 64 held the dashboard back with 20 ms vendors: 25 dashboards in flight
+ * want up to 200 Channel Manager calls at once (8 each, `VENDOR_CONCURRENCY`), and the pool, not the gateway's
+ * CPU, set the pace (bench: 23–28 dashboards/s at 64, 27–30 at 128, the gateway's core then busy).
+ */
+export const DEFAULT_MAX_SOCKETS = 128;
+
+/** What a transport is built with (every field has a default). */
+export interface TransportOptions {
+  /** Connections per vendor origin at most (`DEFAULT_MAX_SOCKETS`). */
+  maxSockets?: number;
+}
+
 /** node-fetch over keep-alive agents: one pool per transport, shared by every request of a vendor client. */
-export function createNodeFetchTransport(options: { maxSockets?: number } = {}): Transport {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+export function createNodeFetchTransport(options: TransportOptions = {}): Transport {
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    scheduling: 'lifo' as const,
+  };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   return {
@@ -121,9 +139,9 @@ export function createNodeFetchTransport(options: { maxSockets?: number } = {}):
  * without the WHATWG `fetch` layer on top. Redirects are not followed, as with node-fetch's `redirect: 'error'`:
  * a vendor answering 3xx is reported as that status and treated as a bad answer by `http.ts`.
  */
-export function createUndiciTransport(options: { maxSockets?: number } = {}): Transport {
+export function createUndiciTransport(options: TransportOptions = {}): Transport {
   const agent = new UndiciAgent({
-    connections: options.maxSockets ?? 64,
+    connections: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
     keepAliveTimeout: 4_000,
     keepAliveMaxTimeout: 60_000,
   });
@@ -159,6 +177,9 @@ export function createUndiciTransport(options: { maxSockets?: number } = {}): Tr
 }
 
 /** The transport `VENDOR_TRANSPORT` names. */
-export function createTransport(name: TransportName = DEFAULT_TRANSPORT): Transport {
-  return name === 'undici' ? createUndiciTransport() : createNodeFetchTransport();
+export function createTransport(
+  name: TransportName = DEFAULT_TRANSPORT,
+  options: TransportOptions = {},
+): Transport {
+  return name === 'undici' ? createUndiciTransport(options) : createNodeFetchTransport(options);
 }

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import {
+  DEFAULT_MAX_SOCKETS,
   TransportError,
   createNodeFetchTransport,
   createTransport,
@@ -65,12 +66,12 @@ function vendorServer(): Server {
   });
 }
 
-const transports: [string, () => Transport][] = [
-  ['node-fetch', () => createNodeFetchTransport()],
-  ['undici', () => createUndiciTransport()],
+const transports: [string, () => Transport, (maxSockets: number) => Transport][] = [
+  ['node-fetch', () => createNodeFetchTransport(), (maxSockets) => createNodeFetchTransport({ maxSockets })],
+  ['undici', () => createUndiciTransport(), (maxSockets) => createUndiciTransport({ maxSockets })],
 ];
 
-for (const [name, make] of transports) {
+for (const [name, make, makeCapped] of transports) {
   describe(`${name} transport keeps the transport contract`, () => {
     let server: Server;
     let base: string;
@@ -217,8 +218,63 @@ for (const [name, make] of transports) {
       }
       assert.ok(sockets.size <= 1, `expected one kept-alive connection, saw ${sockets.size}`);
     });
+
+    it('opens no more than maxSockets connections to a vendor: further calls wait their turn', async () => {
+      // A vendor of its own that answers after 30 ms and counts the requests it holds at once.
+      let holding = 0;
+      let peak = 0;
+      const sockets = new Set<unknown>();
+      const slow = createServer((req, res) => {
+        holding += 1;
+        peak = Math.max(peak, holding);
+        req.resume();
+        setTimeout(() => {
+          holding -= 1;
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        }, 30);
+      });
+      slow.on('connection', (socket) => void sockets.add(socket));
+      await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+      const capped = makeCapped(3);
+      try {
+        const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/orders`;
+        const bodies = await Promise.all(
+          Array.from({ length: 12 }, async () => {
+            const response = await capped.send({ url, method: 'GET', headers: {}, signal: signal() });
+            return response.text();
+          }),
+        );
+        assert.deepEqual(new Set(bodies), new Set(['{"ok":true}']));
+        assert.equal(bodies.length, 12);
+        assert.equal(peak, 3, `expected 3 requests held at once, saw ${peak}`);
+        assert.equal(sockets.size, 3, `expected 3 connections, saw ${sockets.size}`);
+      } finally {
+        capped.close();
+        slow.closeAllConnections();
+        await new Promise<void>((resolve) => slow.close(() => resolve()));
+      }
+    });
   });
 }
+
+describe('VENDOR_MAX_SOCKETS', () => {
+  it(`defaults to ${DEFAULT_MAX_SOCKETS} connections per vendor and accepts another count`, () => {
+    assert.equal(DEFAULT_MAX_SOCKETS, 128);
+    assert.equal(loadConfig({}).vendorMaxSockets, 128);
+    assert.equal(loadConfig({ VENDOR_MAX_SOCKETS: '16' }).vendorMaxSockets, 16);
+  });
+
+  it('rejects a count that is not a whole number from 1 to 10000, naming the variable and the rule', () => {
+    for (const raw of ['0', '-4', '2.5', 'many', '10001']) {
+      assert.throws(
+        () => loadConfig({ VENDOR_MAX_SOCKETS: raw }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message === `VENDOR_MAX_SOCKETS must be an integer between 1 and 10000, got "${raw}".`,
+      );
+    }
+  });
+});
 
 describe('VENDOR_TRANSPORT', () => {
   it('defaults to undici and accepts node-fetch', () => {
