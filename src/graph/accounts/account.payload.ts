@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { Account } from './account.type.js';
 
-@ObjectType({ description: 'Result of linking or unlinking a ticket.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of linking or unlinking a ticket.' })
 export class AccountPayload {
   @Field(() => Account, {
     nullable: true,

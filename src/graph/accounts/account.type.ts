@@ -6,6 +6,7 @@ import { ACCOUNT_STATUS_HELP } from './account-status.enum.js';
  * loaders, only when selected.
  */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A National Express customer account, leading to the tickets linked to it.',
 })
 @Directive('@key(fields: "id")')

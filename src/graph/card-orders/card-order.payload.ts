@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { CardOrder } from './card-order.type.js';
 
-@ObjectType({ description: 'Result of createCardOrder.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of createCardOrder.' })
 export class CardOrderPayload {
   @Field(() => CardOrder, {
     nullable: true,

@@ -3,7 +3,7 @@ import { Money } from '../common/money.type.js';
 import { CardOrderStatus } from './card-order-status.enum.js';
 import { Shipping } from './shipping.type.js';
 
-@ObjectType({ description: 'One line of a card order: a product and how many of it.' })
+@ObjectType({ simpleResolvers: true, description: 'One line of a card order: a product and how many of it.' })
 export class CardOrderLine {
   @Field(() => ID, { description: "NFC Tagify's id of the line (`li_…`)." })
   id!: string;
@@ -28,7 +28,10 @@ export class CardOrderLine {
   productId!: string;
 }
 
-@ObjectType({ description: 'An order of NFC cards (or stickers, fobs, wristbands) placed with NFC Tagify.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An order of NFC cards (or stickers, fobs, wristbands) placed with NFC Tagify.',
+})
 @Directive('@key(fields: "id")')
 export class CardOrder {
   @Field(() => ID, { description: "NFC Tagify's order id (`ord_…`)." })

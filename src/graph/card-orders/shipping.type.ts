@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Where a card order is shipped.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a card order is shipped.' })
 export class Shipping {
   @Field({ description: 'Recipient name.' })
   name!: string;

@@ -5,7 +5,10 @@ import { BadUserInputError } from '../../errors/gateway-errors.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Where a page sits in its list (Relay cursor connections).',
+})
 export class PageInfo {
   @Field({ description: 'Whether more items follow this page.' })
   hasNextPage!: boolean;
@@ -44,7 +47,10 @@ export function connectionTypes<TNode extends object>(
   nodeType: ClassType<TNode>,
   nodeDescription: string,
 ): ClassType<Connection<TNode>> {
-  @ObjectType(`${name}Edge`, { description: `One ${nodeDescription} in a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, {
+    simpleResolvers: true,
+    description: `One ${nodeDescription} in a page, with its cursor.`,
+  })
   class EdgeType {
     @Field({ description: 'Opaque cursor of this item; pass it as `after` to continue after it.' })
     cursor!: string;
@@ -53,7 +59,7 @@ export function connectionTypes<TNode extends object>(
     node!: TNode;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${nodeDescription}s.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${nodeDescription}s.` })
   class ConnectionType {
     @Field(() => [nodeType], { description: `The ${nodeDescription}s on this page.` })
     nodes!: TNode[];

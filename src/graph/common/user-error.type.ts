@@ -27,7 +27,10 @@ registerEnumType(UserErrorCode, {
   },
 });
 
-@ObjectType({ description: 'A problem with a mutation that the client can show or act on.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A problem with a mutation that the client can show or act on.',
+})
 export class UserError {
   @Field(() => [String], {
     nullable: true,

@@ -32,6 +32,7 @@ export class GatewayEvent {
 
 /** `order` is resolved by `OrderEventResolver`, through the vendor the event came from. */
 @ObjectType({
+  simpleResolvers: true,
   implements: GatewayEvent,
   description:
     'A portal order (PartnerPortal) or a ticket order (Channel Manager) was created or changed. The flat fields ' +
@@ -63,6 +64,7 @@ export class OrderEvent extends GatewayEvent {
 
 /** `partner` is resolved by `PartnerEventResolver` through the PartnerPortal partner loader. */
 @ObjectType({
+  simpleResolvers: true,
   implements: GatewayEvent,
   description: 'A PartnerPortal partner was changed.',
 })

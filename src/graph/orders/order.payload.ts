@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { Order } from './order.type.js';
 
-@ObjectType({ description: 'Result of a ticket-order mutation.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of a ticket-order mutation.' })
 export class OrderPayload {
   @Field(() => Order, {
     nullable: true,
@@ -14,7 +14,7 @@ export class OrderPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of cancelOrder.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of cancelOrder.' })
 export class CancelOrderPayload {
   @Field(() => Order, {
     nullable: true,

@@ -8,7 +8,7 @@ import { OrderStatus } from './order-status.enum.js';
  * The Channel Manager has no lookup by reference and the gateway keeps no copy, so such a ticket carries the
  * reference as its id, `ticket` as its type and an empty item number, and its `order` is null.
  */
-@ObjectType({ description: 'One admission ticket, an asset inside a wallet.' })
+@ObjectType({ simpleResolvers: true, description: 'One admission ticket, an asset inside a wallet.' })
 export class Ticket {
   @Field(() => ID, {
     description:
@@ -41,7 +41,10 @@ export class Ticket {
   accountId?: string;
 }
 
-@ObjectType({ description: 'The tickets of one holder, issued together with a wallet pass and a manifest.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The tickets of one holder, issued together with a wallet pass and a manifest.',
+})
 export class Wallet {
   @Field(() => ID, { description: "The vendor's wallet id." })
   id!: string;
@@ -74,7 +77,10 @@ export class Wallet {
   tickets!: Ticket[];
 }
 
-@ObjectType({ description: 'One line of a ticket order: an item for a visit date and time.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One line of a ticket order: an item for a visit date and time.',
+})
 export class OrderItem {
   @Field(() => Int, { description: "The vendor's line number (10000, 20000, …)." })
   lineNo!: number;
@@ -103,6 +109,7 @@ export class OrderItem {
  * `OrderResolver.items` fetches the full order through the per-request loader, only when a client asks for it.
  */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A ticket order at the Channel Manager, from submission to issued wallets and tickets.',
 })
 @Directive('@key(fields: "id")')

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { Partner } from './partner.type.js';
 
-@ObjectType({ description: 'Result of a partner mutation.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of a partner mutation.' })
 export class PartnerPayload {
   @Field(() => Partner, {
     nullable: true,

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({
+  simpleResolvers: true,
   description: "Which other vendors' ids belong to a partner (kept by the gateway, not a vendor).",
 })
 export class PartnerLinks {
@@ -24,6 +25,7 @@ export class PartnerLinks {
  * `PartnerResolver` through per-request loaders, only when selected.
  */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A partner (reseller, travel agent, school…) at PartnerPortal, leading to its ticket orders and portal orders.',
 })

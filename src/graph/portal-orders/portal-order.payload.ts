@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { PortalOrder } from './portal-order.type.js';
 
-@ObjectType({ description: 'Result of a portal-order mutation.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of a portal-order mutation.' })
 export class PortalOrderPayload {
   @Field(() => PortalOrder, {
     nullable: true,

@@ -3,7 +3,10 @@ import { Money } from '../common/money.type.js';
 import { PortalOrderStatus } from './portal-order-status.enum.js';
 
 /** `product` is resolved by `PortalOrderLineResolver` through the per-request product loader. */
-@ObjectType({ description: 'One line of a portal order, priced when the order was created.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One line of a portal order, priced when the order was created.',
+})
 export class PortalOrderLine {
   @Field({ description: "The product's sku when the order was created (for tickets, the item number)." })
   sku!: string;
@@ -26,6 +29,7 @@ export class PortalOrderLine {
 
 /** `partner` is resolved by `PortalOrderResolver` through the per-request partner loader. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'An order pushed to PartnerPortal for a partner, tracked through its fulfilment.',
 })
 @Directive('@key(fields: "id")')

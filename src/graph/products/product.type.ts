@@ -4,6 +4,7 @@ import { Vendor } from '../common/vendor.enum.js';
 
 /** A product from one vendor's catalogue, at the price that vendor charges us. */
 @ObjectType({
+  simpleResolvers: true,
   description: "A product in a vendor's catalogue (PartnerPortal tickets and goods, NFC Tagify cards).",
 })
 @Directive('@key(fields: "id")')

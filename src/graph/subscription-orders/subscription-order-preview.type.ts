@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Money } from '../common/money.type.js';
 import { SubscriptionInterval } from './subscription-interval.enum.js';
 
-@ObjectType({ description: 'One plan of a previewed order, priced.' })
+@ObjectType({ simpleResolvers: true, description: 'One plan of a previewed order, priced.' })
 export class SubscriptionOrderPreviewLine {
   @Field(() => ID, { description: 'The plan.' })
   planId!: string;
@@ -28,7 +28,10 @@ export class SubscriptionOrderPreviewLine {
   interval!: SubscriptionInterval;
 }
 
-@ObjectType({ description: 'One charge date with everything due that day, tax included.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One charge date with everything due that day, tax included.',
+})
 export class ScheduledCharge {
   @Field({ description: 'The charge date, `YYYY-MM-DD` (UTC).' })
   date!: string;
@@ -38,6 +41,7 @@ export class ScheduledCharge {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'What an order would cost, as the billing provider prices it. Nothing is created or charged.',
 })
 export class SubscriptionOrderPreview {

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../common/user-error.type.js';
 import { SubscriptionOrder } from './subscription-order.type.js';
 
-@ObjectType({ description: 'Result of submitSubscriptionOrder.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of submitSubscriptionOrder.' })
 export class SubscriptionOrderPayload {
   @Field(() => SubscriptionOrder, {
     nullable: true,

@@ -1,7 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { SubscriptionOrderStatus } from './subscription-order-status.enum.js';
 
-@ObjectType({ description: 'A subscription order placed with Partner Orders: one new subscription.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A subscription order placed with Partner Orders: one new subscription.',
+})
 export class SubscriptionOrder {
   @Field(() => ID, { description: "Partner Orders' id of the order (`order-…`)." })
   id!: string;
