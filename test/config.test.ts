@@ -11,6 +11,9 @@ describe('loadConfig', () => {
     assert.deepEqual(config.vendors, {});
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.nfcTagifyRequestsPerMinute, 60);
+    // Upstream calls one loader runs at once, and connections to one vendor (see README, Performance).
+    assert.equal(config.vendorConcurrency, 32);
+    assert.equal(config.vendorMaxSockets, 128);
   });
 
   it('refuses to start in production without client keys', () => {

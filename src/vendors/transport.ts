@@ -86,8 +86,9 @@ function normalise(error: unknown, signal: AbortSignal): TransportError {
 /**
  * Most connections the gateway keeps open to one vendor (`VENDOR_MAX_SOCKETS`); calls beyond it wait for a free
  * one. No vendor document states a limit. 64 held the dashboard back with 20 ms vendors: 25 dashboards in flight
- * want up to 200 Channel Manager calls at once (8 each, `VENDOR_CONCURRENCY`), and the pool, not the gateway's
- * CPU, set the pace (bench: 23–28 dashboards/s at 64, 27–30 at 128, the gateway's core then busy).
+ * want hundreds of Channel Manager calls at once (`VENDOR_CONCURRENCY` each), and the pool, not the gateway's
+ * CPU, set the pace (bench: 23–28 dashboards/s at 64, 27–30 at 128 with the gateway's core then busy; 256 gained
+ * nothing beyond the spread).
  */
 export const DEFAULT_MAX_SOCKETS = 128;
 
