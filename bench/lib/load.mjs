@@ -1,6 +1,6 @@
 // One load run: autocannon (no pipelining) with fixed connections for throughput, or the open-loop driver of
-// fixed-rate.mjs at a fixed overall arrival rate for latency. Every response body is read: a non-2xx, a GraphQL `errors` entry or a non-empty
-// `userErrors` counts as an error.
+// fixed-rate.mjs at a fixed overall arrival rate for latency. Every response body is read: a non-2xx, a GraphQL
+// `errors` entry or a non-empty `userErrors` counts as an error.
 import autocannon from 'autocannon';
 import { runFixedRate } from './fixed-rate.mjs';
 
