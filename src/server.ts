@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -19,6 +18,7 @@ import { ApiKeyAuthenticator } from './auth.js';
 import type { Caller } from './auth.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createContext } from './context.js';
+import { createExpressServer } from './express-server.js';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { ErrorCode } from './errors/error-code.js';
 import { EventFeed } from './events/event-feed.js';
@@ -172,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  const httpServer = createExpressServer(app);
   const schema = await buildGraphSchema();
 
   // Subscriptions: graphql-ws on the same path, one stream per subscription over the shared inbox and feed.

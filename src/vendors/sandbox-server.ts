@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { createExpressServer } from '../express-server.js';
 import type { FaultControls } from './sandbox-faults.js';
 
 /** A vendor sandbox listening on loopback. One per sandbox instance; lives until `close()`. */
@@ -144,7 +145,7 @@ export async function listenOnLoopback(
   port: number,
   faults: FaultControls,
 ): Promise<RunningSandbox> {
-  const server: Server = app.listen(port, '127.0.0.1');
+  const server: Server = createExpressServer(app).listen(port, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   return {
