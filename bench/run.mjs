@@ -15,7 +15,13 @@ import { parseArgs } from 'node:util';
 import { runLoad } from './lib/load.mjs';
 import { startLowerBound } from './lib/lower-bound-process.mjs';
 import { startMesh } from './lib/mesh.mjs';
-import { eventLoopDelay, GATEWAY_DEFAULTS, linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
+import {
+  BOUNDED_HEAP_NODE_ARGS,
+  eventLoopDelay,
+  GATEWAY_DEFAULTS,
+  linkPartner,
+  startPartnerGraph,
+} from './lib/partner-graph.mjs';
 import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
 import { label, machine, summarise, writeReport } from './lib/report.mjs';
 import { FIXED_RATE, scenariosFor } from './lib/scenarios.mjs';
@@ -57,15 +63,21 @@ const plan = {
 const API_KEY = 'bench-client-key-0123456789abcdef';
 /**
  * partner-graph with its defaults, and each comparison the README reports: the transport (node-fetch) on the
- * dashboard and the fixed rate, the executor (graphql-js) on the order, the dashboard and the fixed rate.
+ * dashboard and the fixed rate, the executor (graphql-js) on the order, the dashboard and the fixed rate, and a
+ * bounded heap (`BOUNDED_HEAP_NODE_ARGS`: its peak RSS against the memory target) on the floor, the order and the
+ * dashboard.
  */
 const GATEWAY_VARIANTS = [
   GATEWAY_DEFAULTS,
   { ...GATEWAY_DEFAULTS, transport: 'node-fetch', scenarios: ['dashboard', 'fixed-rate'] },
   { ...GATEWAY_DEFAULTS, executor: 'graphql-js', scenarios: ['order', 'dashboard', 'fixed-rate'] },
+  { ...GATEWAY_DEFAULTS, heap: 'bounded', scenarios: ['floor', 'order', 'dashboard'] },
 ];
 /** Which partner-graph a sample is, in keys and log lines. */
-const variantOf = (system) => (system.transport ? `/${system.transport}/${system.executor}` : '');
+const variantOf = (system) =>
+  system.transport
+    ? `/${system.transport}/${system.executor}${system.heap ? `/heap-${system.heap}` : ''}`
+    : '';
 const started = Date.now();
 const log = (message) =>
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`);
@@ -155,17 +167,19 @@ async function startSystems({ endpoints, fixtures }) {
   const systems = [];
   const notes = [];
   log(
-    `starting partner-graph three times (NODE_ENV=production): the defaults (${GATEWAY_DEFAULTS.transport}, ` +
-      `${GATEWAY_DEFAULTS.executor}), VENDOR_TRANSPORT=node-fetch and GATEWAY_EXECUTOR=graphql-js`,
+    `starting partner-graph four times (NODE_ENV=production): the defaults (${GATEWAY_DEFAULTS.transport}, ` +
+      `${GATEWAY_DEFAULTS.executor}), VENDOR_TRANSPORT=node-fetch, GATEWAY_EXECUTOR=graphql-js and ` +
+      `node ${BOUNDED_HEAP_NODE_ARGS.join(' ')}`,
   );
   const start = async (variant) => {
     const gateway = await startPartnerGraph({
       endpoints,
-      dataDir: join(scratch, `pg-${variant.transport}-${variant.executor}`),
+      dataDir: join(scratch, `pg-${variant.transport}-${variant.executor}-${variant.heap ?? 'default'}`),
       databaseUrl: args['database-url'],
       apiKey: API_KEY,
       transport: variant.transport,
       executor: variant.executor,
+      nodeArgs: variant.heap ? BOUNDED_HEAP_NODE_ARGS : [],
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
@@ -175,11 +189,12 @@ async function startSystems({ endpoints, fixtures }) {
   const gateways = [];
   if (args['database-url']) for (const variant of GATEWAY_VARIANTS) gateways.push(await start(variant));
   else gateways.push(...(await Promise.all(GATEWAY_VARIANTS.map(start))));
-  for (const { transport, executor, scenarios, gateway } of gateways) {
+  for (const { transport, executor, heap, scenarios, gateway } of gateways) {
     systems.push({
       system: 'partner-graph',
       transport,
       executor,
+      ...(heap ? { heap } : {}),
       ...gateway,
       scenarios,
       eventLoop: () => eventLoopDelay(gateway),
@@ -330,6 +345,7 @@ async function measure({ host, counts, systems, fixtures }) {
             scenario: scenarioName,
             system: system.system,
             ...(system.transport ? { transport: system.transport, executor: system.executor } : {}),
+            ...(system.heap ? { heap: system.heap } : {}),
             vendorLatencyMs: latency,
             round,
             rps: result.rps / opsPerCycle,

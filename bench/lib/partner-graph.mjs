@@ -11,6 +11,14 @@ const { DEFAULT_EXECUTOR } = await import(new URL('graph/executor.js', dist).hre
 /** The gateway's own defaults, read from the build under test: the rows the comparisons are measured against. */
 export const GATEWAY_DEFAULTS = { transport: DEFAULT_TRANSPORT, executor: DEFAULT_EXECUTOR };
 
+/**
+ * Node's options for a deployment that bounds the gateway's heap (README "Running in production"). Left to itself
+ * V8 sizes the old generation from the machine's memory and, on a large machine, lets garbage reach about four
+ * times the live heap between full collections; with an old generation of 512 MB it collects at ~1.4 times, and
+ * a young generation of 2 × 8 MB instead of 2 × 16 MB takes 16 MB off the resident set.
+ */
+export const BOUNDED_HEAP_NODE_ARGS = ['--max-old-space-size=512', '--max-semi-space-size=8'];
+
 export async function startPartnerGraph({
   endpoints,
   dataDir,

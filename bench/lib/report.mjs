@@ -2,7 +2,7 @@
 // the README's results table, all drawn from the same summary.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
-import { GATEWAY_DEFAULTS } from './partner-graph.mjs';
+import { BOUNDED_HEAP_NODE_ARGS, GATEWAY_DEFAULTS } from './partner-graph.mjs';
 
 const RESULTS = new URL('../results/', import.meta.url);
 const README = new URL('../../README.md', import.meta.url);
@@ -43,6 +43,7 @@ export function summarise({ machine, plan, samples, notes }) {
       sample.system,
       sample.transport ?? '',
       sample.executor ?? '',
+      sample.heap ?? '',
       sample.vendorLatencyMs,
     ].join('|');
     if (!groups.has(key)) groups.set(key, []);
@@ -56,6 +57,7 @@ export function summarise({ machine, plan, samples, notes }) {
       system: first.system,
       ...(first.transport ? { transport: first.transport } : {}),
       ...(first.executor ? { executor: first.executor } : {}),
+      ...(first.heap ? { heap: first.heap } : {}),
       vendorLatencyMs: first.vendorLatencyMs,
       rps: round(median(rps), 1),
       rpsSpread: [round(Math.min(...rps), 1), round(Math.max(...rps), 1)],
@@ -91,12 +93,13 @@ const find = (results, scenario, system, latency, variant = {}) =>
       r.vendorLatencyMs === latency &&
       (system !== 'partner-graph' ||
         (r.transport === (variant.transport ?? DEFAULTS.transport) &&
-          (r.executor ?? DEFAULTS.executor) === (variant.executor ?? DEFAULTS.executor))),
+          (r.executor ?? DEFAULTS.executor) === (variant.executor ?? DEFAULTS.executor) &&
+          (r.heap ?? null) === (variant.heap ?? null))),
   );
 
 /**
  * The figures the issue asks about: ours/peer throughput, added latency over the lower bound, the transports,
- * and the executors.
+ * the executors, and peak RSS with a bounded heap against the defaults.
  */
 function headline(results) {
   const lines = [];
@@ -140,6 +143,21 @@ function headline(results) {
         lines.push({ vendorLatencyMs: latency, scenario, jitOverGraphqlJs: ratio(jit, js) });
       }
     }
+    for (const scenario of ['floor', 'order', 'dashboard']) {
+      const defaults = find(results, scenario, 'partner-graph', latency);
+      const bounded = find(results, scenario, 'partner-graph', latency, { heap: 'bounded' });
+      if (defaults && bounded) {
+        lines.push({
+          vendorLatencyMs: latency,
+          scenario,
+          boundedHeap: {
+            rssMB: bounded.rssMB,
+            defaultsRssMB: defaults.rssMB,
+            throughputOverDefaults: ratio(bounded, defaults),
+          },
+        });
+      }
+    }
   }
   return lines;
 }
@@ -150,6 +168,7 @@ export const label = (r) => {
   const differs = [
     r.transport && r.transport !== DEFAULTS.transport ? r.transport : undefined,
     r.executor && r.executor !== DEFAULTS.executor ? r.executor : undefined,
+    r.heap ? `heap-${r.heap}` : undefined,
   ].filter(Boolean);
   return differs.length > 0 ? `partner-graph (${differs.join(', ')})` : r.system;
 };
@@ -191,6 +210,12 @@ export function markdown(summary) {
       out.push(
         `- ${line.scenario}, ${line.vendorLatencyMs} ms vendors: graphql-jit/graphql-js throughput ${times(line.jitOverGraphqlJs)}`,
       );
+    } else if (line.boundedHeap !== undefined) {
+      const { rssMB, defaultsRssMB, throughputOverDefaults } = line.boundedHeap;
+      out.push(
+        `- ${line.scenario}, ${line.vendorLatencyMs} ms vendors, heap bounded (\`${BOUNDED_HEAP_NODE_ARGS.join(' ')}\`): ` +
+          `peak RSS ${n(rssMB, 0)} MB (defaults ${n(defaultsRssMB, 0)} MB), throughput ${times(throughputOverDefaults)} the defaults'`,
+      );
     }
   }
   for (const note of summary.notes ?? []) out.push(`- ${note}`);
@@ -215,6 +240,7 @@ const COLORS = {
   'partner-graph': '#2563eb',
   'partner-graph (node-fetch)': '#60a5fa',
   'partner-graph (graphql-js)': '#93c5fd',
+  'partner-graph (heap-bounded)': '#1e3a8a',
   mesh: '#e11d48',
   'lower-bound': '#6b7280',
 };
