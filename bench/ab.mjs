@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { runLoad } from './lib/load.mjs';
 import { linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
 import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
+import { median } from './lib/report.mjs';
 import { scenariosFor } from './lib/scenarios.mjs';
 
 const { values: args } = parseArgs({
@@ -46,11 +47,6 @@ const envOf = (text) =>
         return [pair.slice(0, at), pair.slice(at + 1)];
       }),
   );
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const scratch = mkdtempSync(join(tmpdir(), 'partner-graph-ab-'));
 const children = [];
 

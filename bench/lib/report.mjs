@@ -20,7 +20,8 @@ export function machine() {
   };
 }
 
-const median = (values) => {
+/** The median of the values that are numbers (the mean of the middle two for an even count); null for none. */
+export const median = (values) => {
   const sorted = values.filter((v) => v !== null && !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const mid = Math.floor(sorted.length / 2);

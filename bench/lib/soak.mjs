@@ -2,6 +2,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { runLoad } from './load.mjs';
 import { procStats } from './proc.mjs';
+import { median } from './report.mjs';
 
 export async function runSoak({ gateway, scenario, minutes, connections, log, write }) {
   const pid = gateway.child.pid;
@@ -34,7 +35,6 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
   // One sample of a garbage-collected heap is a point on a sawtooth: the first and last minutes' medians, and
   // the least-squares slope over the whole run, say more about growth than the first and last samples alone.
   const perMinute = Math.round(60_000 / 5_000);
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const firstMinute = median(samples.slice(0, perMinute).map((s) => s.rssMB));
   const lastMinute = median(samples.slice(-perMinute).map((s) => s.rssMB));
   const slope = leastSquaresSlope(samples.map((s) => [(s.at - samples[0].at) / 60_000, s.rssMB]));
