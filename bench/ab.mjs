@@ -3,12 +3,13 @@
 // README's "A/B" figures were measured: two builds (a change against its parent), or one build with different
 // Node options or settings.
 //
-//   npm run bench:ab -- --scenario dashboard --b-node-args "--max-semi-space-size=32"
+//   npm run bench:ab -- --scenario dashboard --b-node-args="--max-semi-space-size=32"
 //   npm run bench:ab -- --scenario floor --connections 100 --a-main ../parent/dist/src/main.js
 //   npm run bench:ab -- --scenario order --b-env GATEWAY_MAX_CONCURRENT_OPERATIONS=32
 // Options: --scenario floor|order|dashboard|mutation (order), --latency MS (20), --rounds N (6), --duration S (6),
-// --connections N (25), --a-main / --b-main PATH (this build's dist/src/main.js), --a-node-args / --b-node-args
-// "…", --a-env / --b-env KEY=VALUE,…, --database-url postgres://… (the gateways' own data; PGlite otherwise).
+// --connections N (25), --a-main / --b-main PATH (this build's dist/src/main.js), --a-node-args="…" /
+// --b-node-args="…" (with the `=`: the value starts with a dash), --a-env / --b-env KEY=VALUE,…, --database-url
+// postgres://… (the gateways' own data; PGlite otherwise).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
