@@ -6,6 +6,7 @@
 //   npm run bench -- --quick        a smaller run (< 2 min) with the same outputs
 //   npm run bench -- --soak         the dashboard at 100 connections for 5 min: RSS start / peak / end
 //   npm run bench -- --profile      the dashboard under load with --cpu-prof: the hottest functions
+//   … --soak --bounded-heap         the soak with BOUNDED_HEAP_NODE_ARGS → bench/results/soak-bounded-heap.json
 // Options: --rounds N, --duration S (per measured run), --latencies 0,20, --scenarios floor,order,…, --no-mesh,
 // --no-write (print only), --database-url postgres://… (the gateway's own data on a server instead of PGlite).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
+    'bounded-heap': { type: 'boolean', default: false },
     'profile-scenario': { type: 'string', default: 'dashboard' },
     rounds: { type: 'string' },
     duration: { type: 'string' },
@@ -107,6 +109,7 @@ try {
       apiKey: API_KEY,
       databaseUrl: args['database-url'],
       ...(args.profile ? { cpuProfDir: join(scratch, 'profile') } : {}),
+      nodeArgs: args['bounded-heap'] ? BOUNDED_HEAP_NODE_ARGS : [],
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
@@ -122,6 +125,7 @@ try {
         connections: 100,
         log,
         write: !args['no-write'],
+        ...(args['bounded-heap'] ? { nodeArgs: BOUNDED_HEAP_NODE_ARGS, file: 'soak-bounded-heap.json' } : {}),
       });
     } else {
       await runProfile({

@@ -4,7 +4,17 @@ import { runLoad } from './load.mjs';
 import { procStats } from './proc.mjs';
 import { median } from './report.mjs';
 
-export async function runSoak({ gateway, scenario, minutes, connections, log, write }) {
+/** `nodeArgs`: the Node options the gateway was started with, recorded in `bench/results/<file>`. */
+export async function runSoak({
+  gateway,
+  scenario,
+  minutes,
+  connections,
+  log,
+  write,
+  nodeArgs = [],
+  file = 'soak.json',
+}) {
   const pid = gateway.child.pid;
   // One minute's warm-up fills the caches and JIT; growth is measured from there.
   const warmupSeconds = Math.min(60, Math.max(10, minutes * 12));
@@ -43,6 +53,7 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
     minutes,
     connections,
     vendorLatencyMs: 20,
+    nodeArgs,
     rps: Number(result.rps.toFixed(1)),
     errors: result.errors,
     rssStartMB: Number(start.toFixed(1)),
@@ -60,8 +71,8 @@ export async function runSoak({ gateway, scenario, minutes, connections, log, wr
   if (write) {
     const results = new URL('../results/', import.meta.url);
     mkdirSync(results, { recursive: true });
-    writeFileSync(new URL('soak.json', results), `${JSON.stringify(summary, null, 2)}\n`);
-    log('wrote bench/results/soak.json');
+    writeFileSync(new URL(file, results), `${JSON.stringify(summary, null, 2)}\n`);
+    log(`wrote bench/results/${file}`);
   }
 }
 
