@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad } from './lib/load.mjs';
-import { linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
-import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
+import { measureLoad, runLoad } from './lib/load.mjs';
+import { BENCH_API_KEY, linkPartner, startPartnerGraph } from './lib/partner-graph.mjs';
+import { forkModule, stopChild } from './lib/proc.mjs';
 import { median } from './lib/report.mjs';
 import { scenariosFor } from './lib/scenarios.mjs';
 
@@ -36,7 +36,6 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
   },
 });
-const API_KEY = 'bench-client-key-0123456789abcdef';
 const envOf = (text) =>
   Object.fromEntries(
     text
@@ -64,7 +63,7 @@ try {
       endpoints,
       dataDir: join(scratch, name),
       databaseUrl: args['database-url'],
-      apiKey: API_KEY,
+      apiKey: BENCH_API_KEY,
       ...(main ? { main: resolve(main) } : {}),
       nodeArgs: args[`${name}-node-args`].split(' ').filter(Boolean),
       extraEnv: envOf(args[`${name}-env`]),
@@ -75,32 +74,24 @@ try {
   }
   const answer = await host.request({ type: 'latency', ms: Number(args.latency) });
   if (answer.error) throw new Error(`cannot set the vendor latency: ${answer.error}`);
-  const load = (system, durationSeconds) =>
-    runLoad({
-      url: system.gateway.url,
-      headers: system.gateway.headers,
-      requests: scenario.requests,
-      connections: Number(args.connections),
-      durationSeconds,
-    });
-  for (const system of systems) await load(system, 3);
+  const load = (system, durationSeconds) => ({
+    url: system.gateway.url,
+    headers: system.gateway.headers,
+    requests: scenario.requests,
+    connections: Number(args.connections),
+    durationSeconds,
+  });
+  for (const system of systems) await runLoad(load(system, 3));
   for (let round = 0; round < Number(args.rounds); round += 1) {
     for (const system of round % 2 ? [...systems].reverse() : systems) {
       // Lets work the load generator gave up on drain before the next run.
       await new Promise((settle) => setTimeout(settle, 1000));
-      resetPeakRss(system.gateway.child.pid);
-      const before = procStats(system.gateway.child.pid);
-      const result = await load(system, Number(args.duration));
-      const after = procStats(system.gateway.child.pid);
-      const ops = result.requests / (scenario.opsPerCycle ?? 1);
-      const row = {
-        rps: result.rps / (scenario.opsPerCycle ?? 1),
-        p50: result.p50Ms,
-        p99: result.p99Ms,
-        errors: result.errors,
-        cpuMsPerOp: ((after.cpuSeconds - before.cpuSeconds) * 1000) / ops,
-        peakRssMB: after.peakRssMB,
-      };
+      const { result, rps, cpuMsPerOp, peakRssMB } = await measureLoad(
+        system.gateway.child.pid,
+        load(system, Number(args.duration)),
+        scenario.opsPerCycle,
+      );
+      const row = { rps, p50: result.p50Ms, p99: result.p99Ms, errors: result.errors, cpuMsPerOp, peakRssMB };
       system.rows.push(row);
       process.stdout.write(
         `${system.name} round ${round + 1}: ${row.rps.toFixed(1)} op/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ` +

@@ -13,17 +13,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad } from './lib/load.mjs';
+import { measureLoad, runLoad } from './lib/load.mjs';
 import { startLowerBound } from './lib/lower-bound-process.mjs';
 import { startMesh } from './lib/mesh.mjs';
 import {
+  BENCH_API_KEY,
   BOUNDED_HEAP_NODE_ARGS,
   eventLoopDelay,
   GATEWAY_DEFAULTS,
   linkPartner,
   startPartnerGraph,
 } from './lib/partner-graph.mjs';
-import { forkModule, procStats, resetPeakRss, stopChild } from './lib/proc.mjs';
+import { forkModule, stopChild } from './lib/proc.mjs';
 import { label, machine, summarise, writeReport } from './lib/report.mjs';
 import { FIXED_RATE, scenariosFor } from './lib/scenarios.mjs';
 import { runProfile } from './lib/profile.mjs';
@@ -62,7 +63,6 @@ const plan = {
   // Never the URL itself: it may carry credentials.
   gatewayDatabase: args['database-url'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PGlite',
 };
-const API_KEY = 'bench-client-key-0123456789abcdef';
 /**
  * partner-graph with its defaults, and each comparison the README reports: the transport (node-fetch) on the
  * dashboard and the fixed rate, the executor (graphql-js) on the order, the dashboard and the fixed rate, and a
@@ -106,10 +106,10 @@ try {
     const gateway = await startPartnerGraph({
       endpoints,
       dataDir: join(scratch, 'pg'),
-      apiKey: API_KEY,
+      apiKey: BENCH_API_KEY,
       databaseUrl: args['database-url'],
       ...(args.profile ? { cpuProfDir: join(scratch, 'profile') } : {}),
-      nodeArgs: args['bounded-heap'] ? BOUNDED_HEAP_NODE_ARGS : [],
+      heap: args['bounded-heap'] ? 'bounded' : undefined,
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
@@ -125,7 +125,7 @@ try {
         connections: 100,
         log,
         write: !args['no-write'],
-        ...(args['bounded-heap'] ? { nodeArgs: BOUNDED_HEAP_NODE_ARGS, file: 'soak-bounded-heap.json' } : {}),
+        file: args['bounded-heap'] ? 'soak-bounded-heap.json' : 'soak.json',
       });
     } else {
       await runProfile({
@@ -180,10 +180,10 @@ async function startSystems({ endpoints, fixtures }) {
       endpoints,
       dataDir: join(scratch, `pg-${variant.transport}-${variant.executor}-${variant.heap ?? 'default'}`),
       databaseUrl: args['database-url'],
-      apiKey: API_KEY,
+      apiKey: BENCH_API_KEY,
       transport: variant.transport,
       executor: variant.executor,
-      nodeArgs: variant.heap ? BOUNDED_HEAP_NODE_ARGS : [],
+      heap: variant.heap,
     });
     children.push(gateway.child);
     await linkPartner(gateway, fixtures.partnerId, fixtures.channelManagerPartnerId);
@@ -229,7 +229,7 @@ async function startSystems({ endpoints, fixtures }) {
     }
   }
   log('starting the lower bound');
-  const lower = await startLowerBound({ endpoints, fixtures, apiKey: API_KEY });
+  const lower = await startLowerBound({ endpoints, fixtures, apiKey: BENCH_API_KEY });
   children.push(lower.child);
   systems.push({ system: 'lower-bound', ...lower });
   return Object.assign(systems, { notes });
@@ -337,14 +337,14 @@ async function measure({ host, counts, systems, fixtures }) {
             warmed.add(warmKey);
           }
           await quiesce(counts);
-          resetPeakRss(system.child.pid);
           const loopBefore = system.eventLoop ? await system.eventLoop() : undefined;
-          const before = procStats(system.child.pid);
-          const result = await runLoad({ ...load, durationSeconds: plan.durationSeconds });
-          const after = procStats(system.child.pid);
+          const measured = await measureLoad(
+            system.child.pid,
+            { ...load, durationSeconds: plan.durationSeconds },
+            scenario.opsPerCycle,
+          );
+          const { result } = measured;
           const loop = loopBefore && (await system.eventLoop());
-          const opsPerCycle = scenario.opsPerCycle ?? 1;
-          const ops = result.requests / opsPerCycle;
           const sample = {
             scenario: scenarioName,
             system: system.system,
@@ -352,7 +352,7 @@ async function measure({ host, counts, systems, fixtures }) {
             ...(system.heap ? { heap: system.heap } : {}),
             vendorLatencyMs: latency,
             round,
-            rps: result.rps / opsPerCycle,
+            rps: measured.rps,
             p50Ms: result.p50Ms,
             p99Ms: result.p99Ms,
             errors: result.errors,
@@ -360,8 +360,8 @@ async function measure({ host, counts, systems, fixtures }) {
               callsPerOp.get(
                 `${system.system}${variantOf(system)}/${scenarioName === 'fixed-rate' ? 'order' : scenarioName}`,
               ) ?? null,
-            cpuMsPerOp: ops > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / ops : null,
-            rssMB: after.peakRssMB,
+            cpuMsPerOp: measured.cpuMsPerOp,
+            rssMB: measured.peakRssMB,
             eventLoopP99Ms: loop ? loop.p99 : null,
           };
           if (result.requests < 20) {

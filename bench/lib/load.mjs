@@ -3,6 +3,7 @@
 // `errors` entry or a non-empty `userErrors` counts as an error.
 import autocannon from 'autocannon';
 import { runFixedRate } from './fixed-rate.mjs';
+import { procStats, resetPeakRss } from './proc.mjs';
 
 /** True when a GraphQL answer carries an error: top-level `errors`, a non-empty `userErrors`, a vendor error. */
 export function hasError(status, body) {
@@ -50,5 +51,24 @@ export async function runLoad({ url, headers, requests, connections, durationSec
     // Connection errors and timeouts never produced a body.
     errors: errors + result.errors + result.timeouts,
     sampleError,
+  };
+}
+
+/**
+ * One measured run against the process `pid`: the load's own figures, and per operation (`opsPerCycle` requests
+ * each) the throughput and the process's CPU (user + system time over the answers), with its peak RSS during the
+ * run (reset just before it).
+ */
+export async function measureLoad(pid, load, opsPerCycle = 1) {
+  resetPeakRss(pid);
+  const before = procStats(pid);
+  const result = await runLoad(load);
+  const after = procStats(pid);
+  const ops = result.requests / opsPerCycle;
+  return {
+    result,
+    rps: result.rps / opsPerCycle,
+    cpuMsPerOp: ops > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / ops : null,
+    peakRssMB: after.peakRssMB,
   };
 }

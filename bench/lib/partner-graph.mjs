@@ -19,6 +19,9 @@ export const GATEWAY_DEFAULTS = { transport: DEFAULT_TRANSPORT, executor: DEFAUL
  */
 export const BOUNDED_HEAP_NODE_ARGS = ['--max-old-space-size=512', '--max-semi-space-size=8'];
 
+/** The client key every partner-graph (and the lower bound) of a bench run is started with. */
+export const BENCH_API_KEY = 'bench-client-key-0123456789abcdef';
+
 export async function startPartnerGraph({
   endpoints,
   dataDir,
@@ -26,6 +29,8 @@ export async function startPartnerGraph({
   apiKey,
   transport = GATEWAY_DEFAULTS.transport,
   executor = GATEWAY_DEFAULTS.executor,
+  // 'bounded': started with BOUNDED_HEAP_NODE_ARGS; Node's own heap sizing otherwise.
+  heap,
   cpuProfDir,
   // Another build's entry point (comparing two builds of the gateway on the same sandboxes).
   main = MAIN,
@@ -62,12 +67,19 @@ export async function startPartnerGraph({
     PARTNER_ORDERS_CLIENT_SECRET: partnerOrders.clientSecret,
     ...extraEnv,
   };
-  const args = [...nodeArgs, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main];
+  const nodeOptions = [...(heap === 'bounded' ? BOUNDED_HEAP_NODE_ARGS : []), ...nodeArgs];
+  const args = [...nodeOptions, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main];
   const child = startNode(args, { env, name: `partner-graph (${transport}, ${executor})` });
   const origin = `http://127.0.0.1:${port}`;
   // A new embedded database takes a few seconds to initialise, far more on a busy machine.
   await waitForHttp(child, `${origin}/healthz`, 240_000);
-  return { child, origin, url: `${origin}/graphql`, headers: { authorization: `Bearer ${apiKey}` } };
+  return {
+    child,
+    origin,
+    url: `${origin}/graphql`,
+    headers: { authorization: `Bearer ${apiKey}` },
+    nodeArgs: nodeOptions,
+  };
 }
 
 /**

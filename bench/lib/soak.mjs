@@ -4,17 +4,8 @@ import { runLoad } from './load.mjs';
 import { procStats } from './proc.mjs';
 import { median } from './report.mjs';
 
-/** `nodeArgs`: the Node options the gateway was started with, recorded in `bench/results/<file>`. */
-export async function runSoak({
-  gateway,
-  scenario,
-  minutes,
-  connections,
-  log,
-  write,
-  nodeArgs = [],
-  file = 'soak.json',
-}) {
+/** Writes `bench/results/<file>`, with the Node options the gateway was started with. */
+export async function runSoak({ gateway, scenario, minutes, connections, log, write, file = 'soak.json' }) {
   const pid = gateway.child.pid;
   // One minute's warm-up fills the caches and JIT; growth is measured from there.
   const warmupSeconds = Math.min(60, Math.max(10, minutes * 12));
@@ -53,7 +44,7 @@ export async function runSoak({
     minutes,
     connections,
     vendorLatencyMs: 20,
-    nodeArgs,
+    nodeArgs: gateway.nodeArgs,
     rps: Number(result.rps.toFixed(1)),
     errors: result.errors,
     rssStartMB: Number(start.toFixed(1)),
