@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, VENDOR_SETTINGS } from './config.js';
 import type { GatewayConfig, VendorEndpoints } from './config.js';
 import { createLogger } from './logger.js';
@@ -15,6 +17,18 @@ const VENDORS: readonly VendorName[] = [
   'nationalExpress',
   'partnerOrders',
 ];
+
+/**
+ * What V8 was given for its heap and, in a container, the memory limit it was sized from (README: Running in
+ * production): an operator sees at start-up whether the heap is bounded, and by what.
+ */
+function memoryBudget(): { heapLimitMB: number; memoryLimitMB?: number } {
+  const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+  const heapLimitMB = mb(getHeapStatistics().heap_size_limit);
+  // Node 20 answers 2^64 where nothing limits the process, later versions 0.
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 && limit < totalmem() ? { heapLimitMB, memoryLimitMB: mb(limit) } : { heapLimitMB };
+}
 
 /**
  * `npm start`: the gateway, plus an in-process sandbox for every vendor that has no base URL configured. The
@@ -73,7 +87,7 @@ async function main(): Promise<void> {
     url: `http://127.0.0.1:${gateway.port}/webhooks/partnerportal`,
     secrets: webhookSecrets,
   });
-  logger.info({ url: `${gateway.origin}/graphql` }, 'partner-graph listening');
+  logger.info({ url: `${gateway.origin}/graphql`, ...memoryBudget() }, 'partner-graph listening');
 
   // The banner is for the person at the terminal; the generated key is printed here, never logged.
   const lines = [

@@ -9,7 +9,8 @@ import type { StartedMain } from './support/main-process.js';
 type Started = StartedMain & { key: string };
 
 async function start(dataDir: string): Promise<Started> {
-  const started = await startMain({ DATA_DIR: dataDir });
+  // At info level: the start-up lines an operator reads are part of what is checked.
+  const started = await startMain({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
   return { ...started, key: started.generatedKey ?? '' };
 }
 
@@ -36,6 +37,9 @@ describe('npm start with nothing configured', () => {
     const first = await start(dataDir);
     assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     assert.match(first.output(), /Vendors: .*channelManager \(sandbox\)/);
+    // The heap V8 was given, for the operator (README: Running in production).
+    assert.match(first.output(), /"msg":"partner-graph listening"/);
+    assert.match(first.output(), /"heapLimitMB":[1-9]\d*/);
     const seeded = await gql(first, '{ order(id: "9c6b2f4e-2b71-4d23-9d6a-a3b4c5d6e7f8") { status } }');
     assert.deepEqual(seeded, { data: { order: { status: 'ISSUED' } } });
     const created = (await gql(
