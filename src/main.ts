@@ -26,7 +26,7 @@ function memoryBudget(): { heapLimitMB: number; memoryLimitMB?: number } {
   const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
   const heapLimitMB = mb(getHeapStatistics().heap_size_limit);
   // Node 20 answers 2^64 where nothing limits the process, later versions 0.
-  const limit = process.constrainedMemory?.() ?? 0;
+  const limit = process.constrainedMemory();
   return limit > 0 && limit < totalmem() ? { heapLimitMB, memoryLimitMB: mb(limit) } : { heapLimitMB };
 }
 
