@@ -55,8 +55,16 @@ export interface GatewayConfig {
   clientKeys: ClientKey[];
   /** Upper bound on one GraphQL operation's upstream work, retries included. */
   operationTimeoutMs: number;
-  /** GraphQL operations executed at once over HTTP; more wait their turn (`GATEWAY_MAX_CONCURRENT_OPERATIONS`). */
+  /**
+   * Slots of the operation gate (`GATEWAY_MAX_CONCURRENT_OPERATIONS`): GraphQL operations executed at once over
+   * HTTP, each taking one slot per `vendorCallsPerSlot` vendor calls it made last time; more wait their turn.
+   */
   maxConcurrentOperations: number;
+  /**
+   * Vendor calls that weigh one slot of the operation gate (`GATEWAY_VENDOR_CALLS_PER_SLOT`, 8; 0: every operation
+   * one slot). 8 lets 8 dashboards (57 calls each) run at once where 64 single orders do.
+   */
+  vendorCallsPerSlot: number;
   /** Upper bound on one upstream HTTP attempt. */
   vendorTimeoutMs: number;
   /**
@@ -261,6 +269,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     clientKeys,
     operationTimeoutMs: integer(env, 'GATEWAY_OPERATION_TIMEOUT_MS', 15_000, 100, 300_000),
     maxConcurrentOperations: integer(env, 'GATEWAY_MAX_CONCURRENT_OPERATIONS', 64, 1, 100_000),
+    vendorCallsPerSlot: integer(env, 'GATEWAY_VENDOR_CALLS_PER_SLOT', 8, 0, 100_000),
     vendorTimeoutMs: integer(env, 'VENDOR_TIMEOUT_MS', 5_000, 50, 120_000),
     vendorConcurrency: integer(env, 'VENDOR_CONCURRENCY', 32, 1, 100),
     vendorBreaker: {

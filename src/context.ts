@@ -91,7 +91,7 @@ class OperationContext implements GatewayContext {
     readonly requestId: string,
     readonly caller: Caller,
   ) {
-    this.scope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs };
+    this.scope = { requestId, deadline: Date.now() + services.config.operationTimeoutMs, vendorCalls: 0 };
     this.store = services.store;
     const loaders = (): PartnerPortalScope['loaders'] => this.partnerPortal.loaders;
     this.access = new Access(caller, {

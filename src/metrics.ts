@@ -19,6 +19,8 @@ export interface Metrics {
   graphqlOperations: Counter<'operation' | 'outcome'>;
   /** GraphQL requests past the operation gate and not yet answered. */
   operationsRunning: Gauge;
+  /** Slots of the operation gate those operations take (an operation weighs one slot per so many vendor calls). */
+  operationSlotsInUse: Gauge;
   /** GraphQL requests waiting at the operation gate for their turn. */
   operationsWaiting: Gauge;
   /** Requests answered 503 after waiting at the operation gate for longer than the operation timeout. */
@@ -75,7 +77,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     operationsRunning: new Gauge({
       name: 'gateway_operations_running',
-      help: 'GraphQL HTTP requests being executed (at most GATEWAY_MAX_CONCURRENT_OPERATIONS).',
+      help: 'GraphQL HTTP requests being executed (at most GATEWAY_MAX_CONCURRENT_OPERATIONS, fewer when they are heavy).',
+      registers: [registry],
+    }),
+    operationSlotsInUse: new Gauge({
+      name: 'gateway_operation_slots_in_use',
+      help: 'Slots of GATEWAY_MAX_CONCURRENT_OPERATIONS the running operations take (one per GATEWAY_VENDOR_CALLS_PER_SLOT vendor calls they made last time, at least one).',
       registers: [registry],
     }),
     operationsWaiting: new Gauge({

@@ -37,6 +37,7 @@ import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
 import { VendorHttp } from './vendors/http.js';
+import type { CallScope } from './vendors/http.js';
 import { CM_API_KEY_HEADER } from './vendors/navipartner/contract.js';
 import { ChannelManagerClient } from './vendors/navipartner/client.js';
 import { NationalExpressClient } from './vendors/nationalexpress/client.js';
@@ -80,7 +81,7 @@ export interface RunningGateway {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-type AuthedRequest = Request & { caller?: Caller; requestId?: string };
+type AuthedRequest = Request & { caller?: Caller; requestId?: string; callScope?: CallScope };
 
 /** The request each error of an operation belongs to (set as the errors are met, read as they are formatted). */
 const requestOfError = new WeakMap<object, string>();
@@ -311,12 +312,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     operationGate({
       limit: config.maxConcurrentOperations,
       maxWaitMs: config.operationTimeoutMs,
+      callsPerSlot: config.vendorCallsPerSlot,
+      vendorCallsOf: (req) => (req as AuthedRequest).callScope?.vendorCalls,
       metrics,
     }),
     expressMiddleware(apollo, {
       context: ({ req }) => {
-        const { caller, requestId } = req as AuthedRequest;
-        return Promise.resolve(createContext(services, requestId!, caller!));
+        const authed = req as AuthedRequest;
+        const context = createContext(services, authed.requestId!, authed.caller!);
+        // The gate weighs the operation by the vendor calls it makes.
+        authed.callScope = context.scope;
+        return Promise.resolve(context);
       },
     }),
   );

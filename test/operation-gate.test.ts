@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
+import type { Request } from 'express';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createMetrics } from '../src/metrics.js';
 import { operationGate } from '../src/operation-gate.js';
@@ -12,31 +13,50 @@ import { eventually } from './support/graphql-ws-client.js';
 import { startStack } from './support/stack.js';
 import type { TestStack } from './support/stack.js';
 
-/** An app behind the gate whose handler answers only when the test says so, recording who got in, in order. */
-async function gatedApp(limit: number, maxWaitMs: number) {
+/**
+ * An app behind the gate whose handler answers only when the test says so, recording who got in, in order. A
+ * request is named by its path; a POST's body carries its operation text, and its release the vendor calls it
+ * made (what the gate learns the operation's weight from).
+ */
+async function gatedApp(limit: number, maxWaitMs: number, callsPerSlot = 8) {
   const metrics = createMetrics();
   const admitted: string[] = [];
-  const held = new Map<string, () => void>();
+  const held = new Map<string, (calls?: number) => void>();
+  const callsOf = new WeakMap<Request, number>();
   const app = express();
-  app.use(operationGate({ limit, maxWaitMs, metrics }));
+  app.use(express.json());
+  app.use(
+    operationGate({ limit, maxWaitMs, callsPerSlot, vendorCallsOf: (req) => callsOf.get(req), metrics }),
+  );
   app.use((req, res) => {
     admitted.push(req.path);
-    held.set(req.path, () => res.json({ path: req.path }));
+    held.set(req.path, (calls) => {
+      if (calls !== undefined) callsOf.set(req, calls);
+      res.json({ path: req.path });
+    });
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const gauge = async (name: 'operationsRunning' | 'operationsWaiting'): Promise<number> =>
-    (await metrics[name].get()).values[0]?.value ?? 0;
+  const gauge = async (
+    name: 'operationsRunning' | 'operationsWaiting' | 'operationSlotsInUse',
+  ): Promise<number> => (await metrics[name].get()).values[0]?.value ?? 0;
   return {
     admitted,
     metrics,
     gauge,
     send: (path: string, signal?: AbortSignal) => fetch(`${base}${path}`, signal ? { signal } : {}),
-    release: (path: string) => {
+    sendOperation: (path: string, query: string) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      }),
+    release: (path: string, calls?: number) => {
       const answer = held.get(path);
       assert.ok(answer, `${path} is not running`);
-      answer();
+      held.delete(path);
+      answer(calls);
     },
     close: () => {
       server.closeAllConnections();
@@ -104,7 +124,7 @@ describe('operation gate', () => {
       assert.equal(late.headers.get('retry-after'), '1');
       const body = (await late.json()) as { errors: { message: string; extensions: { code: string } }[] };
       assert.equal(body.errors[0]?.extensions.code, 'RATE_LIMITED');
-      assert.match(body.errors[0]?.message ?? '', /at capacity \(1 operations running/);
+      assert.match(body.errors[0]?.message ?? '', /at capacity \(1 operations running on its 1 slots/);
       assert.equal((await app.metrics.operationsShed.get()).values[0]?.value, 1);
       assert.equal(await app.gauge('operationsWaiting'), 0);
 
@@ -114,6 +134,83 @@ describe('operation gate', () => {
     } finally {
       app.close();
     }
+  });
+
+  it('weighs an operation by the vendor calls it made last time, and keeps the line in order', async () => {
+    // 4 slots, one per 2 calls: an operation that made 8 calls takes all 4; one not seen yet takes 1.
+    const app = await gatedApp(4, 10_000, 2);
+    const heavy = '{ dashboard }';
+    const light = '{ order }';
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const first = app.sendOperation('/h1', heavy);
+      await eventually(() => app.admitted.length === 1, 'the heavy one running, unweighed');
+      assert.equal(await app.gauge('operationSlotsInUse'), 1);
+      app.release('/h1', 8);
+      assert.equal((await first).status, 200);
+
+      const answers = [app.sendOperation('/h2', heavy)];
+      await eventually(() => app.admitted.length === 2, 'the heavy one running again');
+      await eventually(async () => (await app.gauge('operationSlotsInUse')) === 4, 'weighed: 4 slots');
+      answers.push(app.sendOperation('/l1', light));
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the light one waiting');
+      assert.deepEqual(app.admitted, ['/h1', '/h2']);
+
+      app.release('/h2', 8);
+      await eventually(() => app.admitted.length === 3, 'the light one let in');
+      for (const path of ['/l2', '/l3', '/l4']) answers.push(app.sendOperation(path, light));
+      await eventually(() => app.admitted.length === 6, 'four light ones running at once');
+      assert.equal(await app.gauge('operationsRunning'), 4);
+
+      // The heavy one waits for 4 free slots; a light one behind it does not overtake it.
+      answers.push(app.sendOperation('/h3', heavy));
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the heavy one waiting');
+      answers.push(app.sendOperation('/l5', light));
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 2, 'the light one behind it');
+      app.release('/l1', 1);
+      await settled();
+      assert.equal(app.admitted.length, 6, 'nobody let in with 3 slots in use');
+      for (const path of ['/l2', '/l3', '/l4']) app.release(path, 1);
+      await eventually(() => app.admitted.length === 7, 'the heavy one let in');
+      await settled();
+      assert.deepEqual(app.admitted.slice(6), ['/h3'], 'the light one still waits behind it');
+      app.release('/h3', 8);
+      await eventually(() => app.admitted.length === 8, 'the last light one let in');
+      app.release('/l5', 1);
+      for (const answer of answers) assert.equal((await answer).status, 200);
+      assert.deepEqual(app.admitted, ['/h1', '/h2', '/l1', '/l2', '/l3', '/l4', '/h3', '/l5']);
+      await eventually(async () => (await app.gauge('operationSlotsInUse')) === 0, 'all slots free');
+    } finally {
+      app.close();
+    }
+  });
+
+  it('weighs every operation one slot with GATEWAY_VENDOR_CALLS_PER_SLOT=0', async () => {
+    const app = await gatedApp(2, 10_000, 0);
+    try {
+      const first = app.sendOperation('/h1', '{ dashboard }');
+      await eventually(() => app.admitted.length === 1, 'running');
+      app.release('/h1', 100);
+      assert.equal((await first).status, 200);
+      const answers = ['/h2', '/h3'].map((path) => app.sendOperation(path, '{ dashboard }'));
+      await eventually(() => app.admitted.length === 3, 'both running at once');
+      assert.equal(await app.gauge('operationSlotsInUse'), 2);
+      app.release('/h2');
+      app.release('/h3');
+      for (const answer of answers) assert.equal((await answer).status, 200);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('reads GATEWAY_VENDOR_CALLS_PER_SLOT (default 8, 0 allowed) and refuses a negative value, naming it', () => {
+    assert.equal(loadConfig({}).vendorCallsPerSlot, 8);
+    assert.equal(loadConfig({ GATEWAY_VENDOR_CALLS_PER_SLOT: '0' }).vendorCallsPerSlot, 0);
+    assert.throws(
+      () => loadConfig({ GATEWAY_VENDOR_CALLS_PER_SLOT: '-1' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.message.includes('GATEWAY_VENDOR_CALLS_PER_SLOT'),
+    );
   });
 
   it('reads GATEWAY_MAX_CONCURRENT_OPERATIONS (default 64) and refuses a value below 1, naming it', () => {
@@ -179,5 +276,58 @@ describe('operation gate in the gateway', () => {
       assert.equal(answer.body.errors, undefined);
     }
     assert.equal(mostInFlight, 1);
+  });
+});
+
+describe('operation gate in the gateway: weights learned from vendor calls', () => {
+  let stack: TestStack;
+  const heldCalls: (() => void)[] = [];
+  let hold = false;
+  let sent = 0;
+
+  before(async () => {
+    stack = await startStack({
+      seed: true,
+      env: { GATEWAY_MAX_CONCURRENT_OPERATIONS: '2', GATEWAY_VENDOR_CALLS_PER_SLOT: '1' },
+      wrapTransport: (transport): Transport => ({
+        async send(request) {
+          sent += 1;
+          if (hold) await new Promise<void>((resolve) => heldCalls.push(resolve));
+          return transport.send(request);
+        },
+        close: () => transport.close(),
+      }),
+    });
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('weighs an operation by the calls it made: two calls take both slots, and a new one waits', async () => {
+    const metric = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${stack.origin}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    };
+    // Two vendors, one call each.
+    const heavy = '{ partners(first: 1) { nodes { id } } cardOrders(first: 1) { nodes { id } } }';
+    const first = await stack.gql(heavy);
+    assert.equal(first.body.errors, undefined);
+    assert.equal(sent, 2, 'the operation made two vendor calls');
+
+    hold = true;
+    const again = stack.gql(heavy);
+    await eventually(() => heldCalls.length === 2, 'the operation calling its vendors');
+    await eventually(async () => (await metric('gateway_operation_slots_in_use')) === 2, 'weighed two slots');
+    const light = stack.gql('{ partners(first: 1) { nodes { name } } }');
+    await eventually(async () => (await metric('gateway_operations_waiting')) === 1, 'the next one waiting');
+    assert.equal(heldCalls.length, 2, 'the waiting operation has not called any vendor');
+
+    hold = false;
+    for (const release of heldCalls.splice(0)) release();
+    for (const answer of await Promise.all([again, light])) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.errors, undefined);
+    }
+    assert.equal(await metric('gateway_operation_slots_in_use'), 0);
   });
 });

@@ -20,6 +20,11 @@ export interface CallScope {
   requestId: string;
   /** Epoch milliseconds after which no attempt or backoff may start. */
   deadline: number;
+  /**
+   * Calls made so far under this scope (retries not counted): what the operation gate learns an operation's
+   * weight from. Counted when present.
+   */
+  vendorCalls?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -189,6 +194,7 @@ export class VendorHttp {
   }
 
   async call(call: VendorCall, scope: CallScope): Promise<VendorResponse> {
+    if (scope.vendorCalls !== undefined) scope.vendorCalls += 1;
     const idempotent = isIdempotent(call);
     const url = this.url(call);
     const body = call.form
