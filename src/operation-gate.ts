@@ -22,8 +22,8 @@ export interface OperationGateOptions {
 }
 
 interface Waiter {
-  weight: number;
-  admit: () => void;
+  text: string | undefined;
+  admit: (weight: number) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -32,6 +32,8 @@ const REMEMBERED_OPERATIONS = 2_000;
 const REMEMBERED_TEXT = 4_000_000;
 /** How far one answer moves an operation's remembered call count (an exponential moving average). */
 const LEARNING_RATE = 0.25;
+/** An operation not answered yet may be anything: it weighs this share of the gate until its first answer. */
+const UNSEEN_SHARE = 1 / 8;
 
 /**
  * Bounds the GraphQL work in progress. Past the point where the CPU is busy, admitting more operations only adds
@@ -40,7 +42,8 @@ const LEARNING_RATE = 0.25;
  *
  * Operations are not equal: a partner dashboard makes ~57 vendor calls, a single order one. Each operation text
  * (and operation name) is weighed by the vendor calls it made the last times it ran, one slot per `callsPerSlot`
- * calls, at least one (a text not seen yet weighs one; an operation heavier than the whole gate runs alone). So
+ * calls, at least one (an operation heavier than the whole gate runs alone). A text not answered yet may be anything
+ * and weighs an eighth of the gate, so a burst of new heavy operations cannot all start at once. So
  * the same setting lets 64 single orders run at once but 8 dashboards: measured, the dashboards' throughput is
  * unchanged or better and the peak memory lower, and the orders keep all their concurrency.
  *
@@ -70,17 +73,23 @@ export function operationGate({
     metrics.operationSlotsInUse.set(slotsInUse);
     metrics.operationsWaiting.set(waiting.length);
   };
+  const unseenWeight = Math.max(1, Math.ceil(limit * UNSEEN_SHARE));
+  // Weighed when its turn comes: what the gate knows of the operation by then.
   const weightOf = (text: string | undefined): number => {
-    const calls = text === undefined ? undefined : learned.get(text);
-    if (!callsPerSlot || calls === undefined) return 1;
+    // A request without an operation is refused by Apollo before anything runs.
+    if (!callsPerSlot || text === undefined) return 1;
+    const calls = learned.get(text);
+    if (calls === undefined) return unseenWeight;
     return Math.min(limit, Math.max(1, Math.ceil(calls / callsPerSlot)));
   };
   const fits = (weight: number): boolean => slotsInUse === 0 || slotsInUse + weight <= limit;
   const admitWaiting = (): void => {
-    while (waiting.length > 0 && fits(waiting[0]!.weight)) {
+    while (waiting.length > 0) {
+      const weight = weightOf(waiting[0]!.text);
+      if (!fits(weight)) break;
       const turn = waiting.shift()!;
       clearTimeout(turn.timer);
-      turn.admit();
+      turn.admit(weight);
     }
     gauges();
   };
@@ -116,8 +125,8 @@ export function operationGate({
       return;
     }
     const waiter: Waiter = {
-      weight,
-      admit: () => start(req, res, next, text, weight),
+      text,
+      admit: (admitted) => start(req, res, next, text, admitted),
       timer: setTimeout(() => {
         leave();
         metrics.operationsShed.inc();

@@ -185,6 +185,28 @@ describe('operation gate', () => {
     }
   });
 
+  it('weighs an operation not answered yet an eighth of the gate: a burst of new ones cannot all start', async () => {
+    const app = await gatedApp(16, 10_000);
+    try {
+      const paths = Array.from({ length: 9 }, (_, i) => `/new${i}`);
+      const answers = paths.map((path) => app.sendOperation(path, '{ unknown }'));
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'one waiting');
+      assert.equal(app.admitted.length, 8, 'eight of two slots each running');
+      assert.equal(await app.gauge('operationSlotsInUse'), 16);
+      // Answered with one vendor call: the text now weighs one slot, and the one waiting is let in at that.
+      app.release(app.admitted[0]!, 1);
+      await eventually(() => app.admitted.length === 9, 'the last let in');
+      await eventually(
+        async () => (await app.gauge('operationSlotsInUse')) === 15,
+        'seven of two, one of one',
+      );
+      for (const path of app.admitted.slice(1)) app.release(path, 1);
+      for (const answer of answers) assert.equal((await answer).status, 200);
+    } finally {
+      app.close();
+    }
+  });
+
   it('weighs every operation one slot with GATEWAY_VENDOR_CALLS_PER_SLOT=0', async () => {
     const app = await gatedApp(2, 10_000, 0);
     try {
