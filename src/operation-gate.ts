@@ -108,9 +108,9 @@ export function operationGate({
       running -= 1;
       slotsInUse -= weight;
       const calls = text === undefined ? undefined : vendorCallsOf(req);
-      if (calls !== undefined) {
-        const before = learned.get(text!);
-        learned.set(text!, before === undefined ? calls : before + LEARNING_RATE * (calls - before));
+      if (text !== undefined && calls !== undefined) {
+        const before = learned.get(text);
+        learned.set(text, before === undefined ? calls : before + LEARNING_RATE * (calls - before));
       }
       admitWaiting();
     });

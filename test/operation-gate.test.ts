@@ -65,6 +65,12 @@ async function gatedApp(limit: number, maxWaitMs: number, callsPerSlot = 8) {
   };
 }
 
+/** A gauge of the gateway's Prometheus page. */
+async function gatewayMetric(stack: TestStack, name: string): Promise<number> {
+  const text = await (await fetch(`${stack.origin}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+}
+
 describe('operation gate', () => {
   it('runs at most `limit` operations; the rest wait and are let in first come, first served', async () => {
     const app = await gatedApp(2, 10_000);
@@ -277,10 +283,7 @@ describe('operation gate in the gateway', () => {
   });
 
   it('holds the second operation back until the first is answered; both then succeed', async () => {
-    const metric = async (name: string): Promise<number> => {
-      const text = await (await fetch(`${stack.origin}/metrics`)).text();
-      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-    };
+    const metric = (name: string): Promise<number> => gatewayMetric(stack, name);
     const query = '{ partners(first: 1) { nodes { id } } }';
     const one = stack.gql(query);
     const two = stack.gql(query);
@@ -326,10 +329,7 @@ describe('operation gate in the gateway: weights learned from vendor calls', () 
   });
 
   it('weighs an operation by the calls it made: two calls take both slots, and a new one waits', async () => {
-    const metric = async (name: string): Promise<number> => {
-      const text = await (await fetch(`${stack.origin}/metrics`)).text();
-      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-    };
+    const metric = (name: string): Promise<number> => gatewayMetric(stack, name);
     // Two vendors, one call each.
     const heavy = '{ partners(first: 1) { nodes { id } } cardOrders(first: 1) { nodes { id } } }';
     const first = await stack.gql(heavy);
