@@ -114,6 +114,11 @@ interface SandboxState {
 
 interface SandboxContext {
   state: SandboxState;
+  /**
+   * The natural key's index (partnerId + sellToOrderReference → orderId), as a vendor's unique index would
+   * be: a create checks for a duplicate without reading every order. Derived from `state.orders`, never saved.
+   */
+  references: Map<string, string>;
   now: () => Date;
   /** Known only once the server listens; manifest URLs are built from it. */
   origin: string;
@@ -146,7 +151,17 @@ export async function startChannelManagerSandbox(
       return { ...saved, orders: new Map(saved.orders.map((stored) => [stored.order.orderId, stored])) };
     },
   });
-  const ctx: SandboxContext = { state: store.state, now: options.now ?? (() => new Date()), origin: '' };
+  const ctx: SandboxContext = {
+    state: store.state,
+    references: new Map(
+      [...store.state.orders.values()].map(({ order }) => [
+        referenceKey(order.partnerId, order.sellToOrderReference),
+        order.orderId,
+      ]),
+    ),
+    now: options.now ?? (() => new Date()),
+    origin: '',
+  };
   // A new vendor is seeded once; a restored one already holds the seed and everything written since.
   if (seeded) {
     seedDocumentExample(ctx);
@@ -262,11 +277,8 @@ function createOrder(ctx: SandboxContext): Handler {
     }
     const request = checked.request;
     // A removed Draft/Error has left the Map and so frees its reference; a Cancelled order keeps it.
-    const existing = [...ctx.state.orders.values()].find(
-      (stored) =>
-        stored.order.partnerId === request.partnerId &&
-        stored.order.sellToOrderReference === request.sellToOrderReference,
-    );
+    const existingId = ctx.references.get(referenceKey(request.partnerId, request.sellToOrderReference));
+    const existing = existingId === undefined ? undefined : ctx.state.orders.get(existingId);
     if (existing) {
       sendError(
         res,
@@ -290,7 +302,7 @@ function createOrder(ctx: SandboxContext): Handler {
       holders: [],
     };
     applyRequest(stored, request, request.paymentReference);
-    ctx.state.orders.set(stored.order.orderId, stored);
+    addOrder(ctx, stored);
 
     if (stored.order.paymentReference !== undefined && !issue(ctx, stored)) {
       sendIssuanceFailed(res, stored.order);
@@ -373,6 +385,7 @@ function deleteOrder(ctx: SandboxContext): Handler {
     const order = stored.order;
     if (order.status === 'Draft' || order.status === 'Error') {
       ctx.state.orders.delete(order.orderId);
+      ctx.references.delete(referenceKey(order.partnerId, order.sellToOrderReference));
       res.status(204).end();
       return;
     }
@@ -794,12 +807,24 @@ function seedDocumentExample(ctx: SandboxContext): void {
     jobId: 'TM-IMPORT-000123',
     manifestUrl: docManifestUrl,
   };
-  ctx.state.orders.set(order.orderId, {
+  addOrder(ctx, {
     order,
     holders: [
       { names: ['Jane Doe', 'John Doe'], externalReferenceNumbers: ['JD-2026-001', 'JOHN-2026-001'] },
     ],
   });
+}
+
+function referenceKey(partnerId: string, sellToOrderReference: string): string {
+  return `${partnerId}\u0000${sellToOrderReference}`;
+}
+
+function addOrder(ctx: SandboxContext, stored: StoredOrder): void {
+  ctx.state.orders.set(stored.order.orderId, stored);
+  ctx.references.set(
+    referenceKey(stored.order.partnerId, stored.order.sellToOrderReference),
+    stored.order.orderId,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

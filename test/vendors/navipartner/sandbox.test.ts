@@ -1465,6 +1465,19 @@ describe('Channel Manager sandbox persistence', () => {
           listed.map((summary) => summary.sellToOrderReference),
           ['PARTNER-ORDER-2026-00042', 'PERSIST-1'],
         );
+        // The natural key still holds after the restart: the same reference again is the stored order's.
+        const duplicate = await fetch(`${second.baseUrl}/channelManager`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            partnerId: SEEDED_PARTNER_ID,
+            sellToOrderReference: 'PERSIST-1',
+            items: [{ itemNumber: '31001', visitDate: '2099-01-01', visitTime: '10:00:00', quantity: 1 }],
+          }),
+        });
+        assert.equal(duplicate.status, 409);
+        const refusal = ((await duplicate.json()) as CmErrorBody).error;
+        assert.deepEqual([refusal.code, refusal.orderId], ['DUPLICATE_ORDER', order.orderId]);
       } finally {
         await second.close();
       }
