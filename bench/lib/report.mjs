@@ -186,7 +186,9 @@ export function markdown(summary) {
       `${m.os}, Node ${m.node}; ${summary.rounds} round(s) of ${summary.plan.durationSeconds} s per system and ` +
       `scenario, alternated, after a discarded warm-up; ${summary.plan.connections} connections ` +
       `(dashboard: ${summary.plan.dashboardConnections ?? summary.plan.connections}) ` +
-      `(fixed rate: ${summary.plan.fixedRate} req/s over ${summary.plan.fixedRateConnections}); ` +
+      `(fixed rate: ${summary.plan.fixedRate} req/s over ${summary.plan.fixedRateConnections}` +
+      (summary.plan.fixedRateSeconds ? `, ${summary.plan.fixedRateSeconds} s a round` : '') +
+      '); ' +
       `partner-graph's own data in ${summary.plan.gatewayDatabase}. ` +
       'Rerun: `npm run bench` (or `npm run bench -- --quick`).',
     '',

@@ -126,6 +126,10 @@ process.on('message', async (message) => {
       }
     }
     process.send({ type: 'counts', total, byRoute });
+  } else if (message.type === 'forget') {
+    // Orders a scenario booked (the mutation pair's partner): each measured run starts from the seeded vendor.
+    const forgotten = sandboxes.channelManager.forgetPartnerOrders?.(message.partnerId) ?? 0;
+    process.send({ type: 'forget', forgotten });
   } else if (message.type === 'probe') {
     const started = performance.now();
     await cm('GET', `/channelManager/${encodeURIComponent(orderIds[0])}`);

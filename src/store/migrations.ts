@@ -71,44 +71,52 @@ const migrations: Record<string, Migration> = {
       await sql`create index partner_claims_partner on partner_claims (kind, partner_id)`.execute(db);
     },
   },
-  '0005_webhook_event_record_function': {
+  '0005_record_webhook_events': {
     async up(db: Kysely<unknown>) {
-      // An inbox write in one statement (see WebhookInbox.record): the inbox lock is then held for the server's
-      // own work and the commit, not for the writer's round trips. Arguments are named p_*, results out_*, so
-      // neither is ever mistaken for a column.
+      // Inbox writes in one statement (see WebhookInbox.record): the inbox lock is then held for the server's
+      // own work and one commit, never across a writer's round trips, and a batch of events shares that commit.
+      // Events are handled in array order, each seeing the ones before it, exactly as if written one by one.
+      // Arguments are named p_*, results out_*, so neither is ever mistaken for a column.
       await sql`
-        create function record_webhook_event(
-          p_lock bigint, p_channel text, p_event_id text, p_source text, p_type text, p_subject text,
-          p_subject_id text, p_partner_id text, p_status text, p_status_rank integer,
-          p_occurred_at timestamptz, p_payload jsonb
-        ) returns table (out_seq bigint, out_inserted boolean, out_superseded boolean)
+        create function record_webhook_events(p_lock bigint, p_channel text, p_events jsonb)
+        returns table (out_index integer, out_seq bigint, out_inserted boolean, out_superseded boolean)
         language plpgsql as $$
         declare
-          newer boolean := false;
+          ev jsonb;
+          idx integer;
+          newer boolean;
           new_seq bigint;
         begin
           perform pg_advisory_xact_lock(p_lock);
-          if p_status_rank is not null then
-            newer := exists (
-              select 1 from webhook_events e
-              where e.subject = p_subject and e.subject_id = p_subject_id and not e.superseded
-                and (e.status_rank > p_status_rank
-                  or (e.status_rank = p_status_rank and e.occurred_at > p_occurred_at)));
-          end if;
-          insert into webhook_events as e (event_id, source, type, subject, subject_id, partner_id, status,
-            status_rank, occurred_at, payload, superseded)
-          values (p_event_id, p_source, p_type, p_subject, p_subject_id, p_partner_id, p_status, p_status_rank,
-            p_occurred_at, p_payload, newer)
-          on conflict (event_id) do nothing
-          returning e.seq into new_seq;
-          if new_seq is null then
-            return query select e.seq, false, e.superseded from webhook_events e where e.event_id = p_event_id;
-            return;
-          end if;
-          if not newer then
-            perform pg_notify(p_channel, new_seq::text);
-          end if;
-          return query select new_seq, true, newer;
+          for ev, idx in select value, ordinality::integer from jsonb_array_elements(p_events) with ordinality
+          loop
+            newer := false;
+            if ev->>'status_rank' is not null then
+              newer := exists (
+                select 1 from webhook_events e
+                where e.subject = ev->>'subject' and e.subject_id = ev->>'subject_id' and not e.superseded
+                  and (e.status_rank > (ev->>'status_rank')::integer
+                    or (e.status_rank = (ev->>'status_rank')::integer
+                      and e.occurred_at > (ev->>'occurred_at')::timestamptz)));
+            end if;
+            new_seq := null;
+            insert into webhook_events as e (event_id, source, type, subject, subject_id, partner_id, status,
+              status_rank, occurred_at, payload, superseded)
+            values (ev->>'event_id', ev->>'source', ev->>'type', ev->>'subject', ev->>'subject_id',
+              ev->>'partner_id', ev->>'status', (ev->>'status_rank')::integer,
+              (ev->>'occurred_at')::timestamptz, ev->'payload', newer)
+            on conflict (event_id) do nothing
+            returning e.seq into new_seq;
+            if new_seq is null then
+              return query select idx, e.seq, false, e.superseded
+                from webhook_events e where e.event_id = ev->>'event_id';
+            else
+              if not newer then
+                perform pg_notify(p_channel, new_seq::text);
+              end if;
+              return query select idx, new_seq, true, newer;
+            end if;
+          end loop;
         end
         $$`.execute(db);
     },

@@ -229,6 +229,73 @@ function storeContract(name: string, options: () => StoreOptions, skip: () => st
       await listener.close();
       await store.close();
     });
+
+    it('writes events recorded at once together, each with its own outcome, as if one by one', async (t) => {
+      if (skip()) return t.skip(skip());
+      const store = await openStore(options());
+      const event = (id: string, order: string, rank: number | null, at: string): IncomingEvent => ({
+        eventId: id,
+        source: 'partner_portal',
+        type: 'order.updated',
+        subject: 'order',
+        subjectId: order,
+        partnerId: 'ptn_batch',
+        status: 'SHIPPED',
+        statusRank: rank,
+        occurredAt: new Date(at),
+        payload: { id },
+      });
+      const events = Array.from({ length: 40 }, (_, i) =>
+        event(`evt_batch_${i}`, `ord_batch_${i % 4}`, null, '2026-11-01T10:00:00Z'),
+      );
+      // Within one burst: a redelivery of the first event, and a late event for an order already ranked higher.
+      events.push(event('evt_batch_0', 'ord_batch_0', null, '2026-11-01T10:00:00Z'));
+      events.push(event('evt_batch_ranked', 'ord_batch_ranked', 2, '2026-11-01T12:00:00Z'));
+      events.push(event('evt_batch_late', 'ord_batch_ranked', 1, '2026-11-01T11:00:00Z'));
+      const values = await Promise.all(events.map((each) => store.inbox.record(each)));
+      const seqs = values.slice(0, 40).map((outcome) => Number(outcome.seq));
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'sequence numbers follow the order of recording',
+      );
+      assert.deepEqual(
+        values
+          .slice(40)
+          .map((outcome) => [outcome.inserted, outcome.superseded, outcome.seq === values[0]!.seq]),
+        [
+          [false, false, true],
+          [true, false, false],
+          [true, true, false],
+        ],
+      );
+      // Each event's transaction id is its row's xmin: fewer transactions than events means shared commits.
+      const { rows } = await sql<{ commits: string }>`
+        select count(distinct xmin::text) as commits from webhook_events where partner_id = 'ptn_batch'`.execute(
+        store.db,
+      );
+      assert.ok(Number(rows[0]?.commits) < 20, `${rows[0]?.commits} commits for 43 events`);
+
+      // An event the database refuses (no sender id) fails its own write, not those it was sent with.
+      const refused = { ...event('x', 'ord_batch_9', null, '2026-11-01T10:00:00Z'), eventId: null };
+      const mixed = await Promise.allSettled([
+        store.inbox.record(event('evt_batch_a', 'ord_batch_9', null, '2026-11-01T10:00:00Z')),
+        store.inbox.record(event('evt_batch_b', 'ord_batch_9', null, '2026-11-01T10:00:00Z')),
+        store.inbox.record(refused as unknown as IncomingEvent),
+        store.inbox.record(event('evt_batch_c', 'ord_batch_9', null, '2026-11-01T10:00:00Z')),
+      ]);
+      assert.deepEqual(
+        mixed.map((outcome) => outcome.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.deepEqual(
+        (await store.inbox.list({ subject: 'order', partnerId: 'ptn_batch', limit: 100 }))
+          .filter((row) => row.subject_id === 'ord_batch_9')
+          .map((row) => row.event_id),
+        ['evt_batch_a', 'evt_batch_b', 'evt_batch_c'],
+      );
+      await store.close();
+    });
   });
 }
 

@@ -64,6 +64,13 @@ export interface ChannelManagerSandboxOptions extends SandboxFaultOptions {
 export interface ChannelManagerSandbox extends RunningSandbox {
   /** origin + '/' + tenant + '/' + environment + '/' + encodeURIComponent(company): the base a client appends '/channelManager...' to */
   baseUrl: string;
+  /**
+   * Forgets every order of one partner, Issued ones included, as a vendor's retention job would; answers how
+   * many. For a load harness that books thousands of orders and wants the vendor back at its seeded size
+   * between runs (a sandbox holding them all grows its heap, and its garbage collector slows every caller).
+   * Not an HTTP endpoint: the documented API has no such call.
+   */
+  forgetPartnerOrders(partnerId: string): number;
 }
 
 const DEFAULT_TENANT = '01234567-89ab-cdef-0123-456789abcdef';
@@ -179,7 +186,18 @@ export async function startChannelManagerSandbox(
   const running = await listenOnLoopback(app, counts, options.port ?? 0, faults);
   ctx.origin = running.origin;
 
-  return { ...running, baseUrl: `${running.origin}${basePath}` };
+  const forgetPartnerOrders = (partnerId: string): number => {
+    let forgotten = 0;
+    for (const [orderId, { order }] of ctx.state.orders) {
+      if (order.partnerId !== partnerId) continue;
+      ctx.state.orders.delete(orderId);
+      ctx.references.delete(referenceKey(order.partnerId, order.sellToOrderReference));
+      forgotten += 1;
+    }
+    if (forgotten > 0) store.save();
+    return forgotten;
+  };
+  return { ...running, baseUrl: `${running.origin}${basePath}`, forgetPartnerOrders };
 }
 
 function buildApp(

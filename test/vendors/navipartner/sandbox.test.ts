@@ -490,6 +490,33 @@ describe('NaviPartner sandbox: createOrder and confirmOrder', () => {
     assert.notEqual(asOrder(otherPartner).orderId, first.orderId);
   });
 
+  it('forgets one partner’s orders for a harness, Issued ones included, and nobody else’s', async () => {
+    const issued = asOrder(
+      await send(sandbox, 'POST', '', {
+        body: futureBody({ partnerId: 'partner-forget', paymentReference: 'PAY-F' }),
+      }),
+    );
+    const draft = asOrder(
+      await send(sandbox, 'POST', '', { body: futureBody({ partnerId: 'partner-forget' }) }),
+    );
+    const kept = asOrder(
+      await send(sandbox, 'POST', '', { body: futureBody({ partnerId: 'partner-kept' }) }),
+    );
+    assert.equal(issued.status, 'Issued');
+    assert.equal(sandbox.forgetPartnerOrders('partner-forget'), 2);
+    for (const order of [issued, draft]) {
+      assert.equal((await send(sandbox, 'GET', `/${order.orderId}`)).status, 404);
+    }
+    assert.equal((await send(sandbox, 'GET', `/${kept.orderId}`)).status, 200);
+    assert.deepEqual((await send(sandbox, 'GET', '/orders/partner-forget')).body, []);
+    // Its references are free again.
+    const again = await send(sandbox, 'POST', '', {
+      body: futureBody({ partnerId: 'partner-forget', sellToOrderReference: issued.sellToOrderReference }),
+    });
+    assert.equal(again.status, 201);
+    assert.equal(sandbox.forgetPartnerOrders('partner-nobody'), 0);
+  });
+
   it('numbers lines 10000, 20000, … and prices each from the catalogue', async () => {
     const reply = await send(sandbox, 'POST', '', {
       body: futureBody({
