@@ -1462,18 +1462,20 @@ describe('Channel Manager sandbox persistence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cm-sandbox-'));
     const dataFile = join(dir, 'channel-manager.json');
     const headers = { 'content-type': 'application/json', [CM_API_KEY_HEADER]: 'persist-key' };
-    try {
-      const first = await startChannelManagerSandbox({ apiKey: 'persist-key', dataFile });
-      const created = await fetch(`${first.baseUrl}/channelManager`, {
+    const create = (baseUrl: string, paymentReference?: string) =>
+      fetch(`${baseUrl}/channelManager`, {
         method: 'POST',
         headers,
         body: JSON.stringify({
           partnerId: SEEDED_PARTNER_ID,
           sellToOrderReference: 'PERSIST-1',
           items: [{ itemNumber: '31001', visitDate: '2099-01-01', visitTime: '10:00:00', quantity: 1 }],
-          paymentReference: 'PAY-P',
+          paymentReference,
         }),
       });
+    try {
+      const first = await startChannelManagerSandbox({ apiKey: 'persist-key', dataFile });
+      const created = await create(first.baseUrl, 'PAY-P');
       const order = (await created.json()) as CmOrder;
       await first.close();
 
@@ -1493,15 +1495,7 @@ describe('Channel Manager sandbox persistence', () => {
           ['PARTNER-ORDER-2026-00042', 'PERSIST-1'],
         );
         // The natural key still holds after the restart: the same reference again is the stored order's.
-        const duplicate = await fetch(`${second.baseUrl}/channelManager`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            partnerId: SEEDED_PARTNER_ID,
-            sellToOrderReference: 'PERSIST-1',
-            items: [{ itemNumber: '31001', visitDate: '2099-01-01', visitTime: '10:00:00', quantity: 1 }],
-          }),
-        });
+        const duplicate = await create(second.baseUrl);
         assert.equal(duplicate.status, 409);
         const refusal = ((await duplicate.json()) as CmErrorBody).error;
         assert.deepEqual([refusal.code, refusal.orderId], ['DUPLICATE_ORDER', order.orderId]);
