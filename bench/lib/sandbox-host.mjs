@@ -128,7 +128,7 @@ process.on('message', async (message) => {
     process.send({ type: 'counts', total, byRoute });
   } else if (message.type === 'forget') {
     // Orders a scenario booked (the mutation pair's partner): each measured run starts from the seeded vendor.
-    const forgotten = sandboxes.channelManager.forgetPartnerOrders?.(message.partnerId) ?? 0;
+    const forgotten = sandboxes.channelManager.forgetPartnerOrders(message.partnerId);
     process.send({ type: 'forget', forgotten });
   } else if (message.type === 'probe') {
     const started = performance.now();

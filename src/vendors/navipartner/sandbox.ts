@@ -188,10 +188,9 @@ export async function startChannelManagerSandbox(
 
   const forgetPartnerOrders = (partnerId: string): number => {
     let forgotten = 0;
-    for (const [orderId, { order }] of ctx.state.orders) {
+    for (const { order } of ctx.state.orders.values()) {
       if (order.partnerId !== partnerId) continue;
-      ctx.state.orders.delete(orderId);
-      ctx.references.delete(referenceKey(order.partnerId, order.sellToOrderReference));
+      removeOrder(ctx, order);
       forgotten += 1;
     }
     if (forgotten > 0) store.save();
@@ -402,8 +401,7 @@ function deleteOrder(ctx: SandboxContext): Handler {
     if (!stored) return;
     const order = stored.order;
     if (order.status === 'Draft' || order.status === 'Error') {
-      ctx.state.orders.delete(order.orderId);
-      ctx.references.delete(referenceKey(order.partnerId, order.sellToOrderReference));
+      removeOrder(ctx, order);
       res.status(204).end();
       return;
     }
@@ -835,6 +833,12 @@ function seedDocumentExample(ctx: SandboxContext): void {
 
 function referenceKey(partnerId: string, sellToOrderReference: string): string {
   return `${partnerId}\u0000${sellToOrderReference}`;
+}
+
+/** Takes an order out, freeing its reference (a removed Draft or Error, or a forgotten partner's). */
+function removeOrder(ctx: SandboxContext, order: CmOrder): void {
+  ctx.state.orders.delete(order.orderId);
+  ctx.references.delete(referenceKey(order.partnerId, order.sellToOrderReference));
 }
 
 function addOrder(ctx: SandboxContext, stored: StoredOrder): void {
