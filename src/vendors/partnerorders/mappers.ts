@@ -12,6 +12,7 @@ import {
 import { SubscriptionOrderStatus } from '../../graph/subscription-orders/subscription-order-status.enum.js';
 import type { SubscriptionOrderInput } from '../../graph/subscription-orders/subscription-order.input.js';
 import { SubscriptionOrder } from '../../graph/subscription-orders/subscription-order.type.js';
+import { moneyFromMinorUnits } from '../money.js';
 import type { PartnerOrdersRequestError } from './client.js';
 import type {
   PoInterval,
@@ -106,21 +107,9 @@ export function previewFromVendor(preview: PoPreviewResponse): SubscriptionOrder
   });
 }
 
-/** Minor units (pence) to major (pounds), by the currency's own number of decimals (ISO 4217). */
+/** Minor units (pence) to major (pounds), by the currency's ISO 4217 decimals. */
 export function moneyFromMinor(minor: number, currency: string): Money {
-  const digits = minorDigits(currency);
-  return { amount: Number((minor / 10 ** digits).toFixed(digits)), currency };
-}
-
-function minorDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
-  }
+  return moneyFromMinorUnits(minor, currency, 'Partner Orders');
 }
 
 /** Vendor paths that are one flat field of our input. */

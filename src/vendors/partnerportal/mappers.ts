@@ -12,6 +12,7 @@ import type { PortalOrderInput } from '../../graph/portal-orders/portal-order.in
 import { PortalOrder, PortalOrderLine } from '../../graph/portal-orders/portal-order.type.js';
 import { Product } from '../../graph/products/product.type.js';
 import type { PartnerLinkRow } from '../../store/schema.js';
+import { moneyFromMinorUnits } from '../money.js';
 import { PartnerPortalRequestError } from './client.js';
 import { PP_MAX_LIMIT } from './contract.js';
 import type {
@@ -33,31 +34,9 @@ import type {
 // ---------------------------------------------------------------------------------------------------------------
 // Money
 
-/** Minor units per major unit of a currency (100 for DKK, 1 for JPY), as ISO 4217 defines it. */
-/**
- * Minor units per major unit, by ISO 4217 code. A fact about the currency, the same for every caller, so it is
- * kept for the process: building an `Intl.NumberFormat` per amount showed in the dashboard's CPU profile.
- */
-const minorUnits = new Map<string, number>();
-
-function minorUnitsOf(currency: string): number {
-  const known = minorUnits.get(currency);
-  if (known !== undefined) return known;
-  let digits: number | undefined;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits;
-  } catch {
-    throw new UpstreamBadResponseError('PartnerPortal', 'a currency ISO 4217 does not know');
-  }
-  const units = 10 ** (digits ?? 2);
-  minorUnits.set(currency, units);
-  return units;
-}
-
 /** `{ amount: 10000, currency: 'DKK' }` (øre) → `{ amount: 100, currency: 'DKK' }`. */
 export function moneyFromVendor(money: PpMoney): Money {
-  return { amount: money.amount / minorUnitsOf(money.currency), currency: money.currency };
+  return moneyFromMinorUnits(money.amount, money.currency, 'PartnerPortal');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
