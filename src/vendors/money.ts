@@ -22,7 +22,7 @@ export function moneyFromMinorUnits(minor: number, currency: string, vendor: str
   if (digits === undefined) {
     throw new UpstreamBadResponseError(
       vendor,
-      `currency ${JSON.stringify(currency.slice(0, 12))} is not in ISO 4217`,
+      `currency ${JSON.stringify(String(currency).slice(0, 12))} is not in ISO 4217`,
     );
   }
   // Dividing an integer by a power of ten gives the double nearest the exact amount, as parsing "262.78" would.
