@@ -32,6 +32,11 @@ const REMEMBERED_OPERATIONS = 2_000;
 const REMEMBERED_TEXT = 4_000_000;
 /** How far one answer moves an operation's remembered call count (an exponential moving average). */
 const LEARNING_RATE = 0.25;
+/**
+ * How long past the operation timeout a slot stays with an operation whose client hung up and that has not
+ * answered: a bound for a slot whose answer never comes, not a time any operation should need.
+ */
+const ORPHAN_GRACE_MS = 100;
 /** An operation not answered yet may be anything: it weighs this share of the gate until its first answer. */
 const UNSEEN_SHARE = 1 / 8;
 
@@ -48,9 +53,10 @@ const UNSEEN_SHARE = 1 / 8;
  * unchanged or better and the peak memory lower, and the orders keep all their concurrency.
  *
  * First come, first served (a light operation does not overtake a heavy one waiting for room); a client that
- * hangs up while waiting is dropped from the line; one that waits longer than `maxWaitMs` is answered HTTP 503
- * `RATE_LIMITED` with `Retry-After`, before any vendor is called. Subscriptions (graphql-ws) are not gated: they
- * are long-lived and each event's work is small.
+ * hangs up while waiting is dropped from the line, one that hangs up while its operation runs leaves the slot
+ * taken until the operation answers (at most the operation timeout); one that waits longer than `maxWaitMs` is
+ * answered HTTP 503 `RATE_LIMITED` with `Retry-After`, before any vendor is called. Subscriptions (graphql-ws)
+ * are not gated: they are long-lived and each event's work is small.
  */
 export function operationGate({
   limit,
@@ -104,7 +110,13 @@ export function operationGate({
     running += 1;
     slotsInUse += weight;
     gauges();
-    res.once('close', () => {
+    const startedAt = Date.now();
+    let done = false;
+    let orphaned: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(orphaned);
       running -= 1;
       slotsInUse -= weight;
       const calls = text === undefined ? undefined : vendorCallsOf(req);
@@ -113,6 +125,22 @@ export function operationGate({
         learned.set(text, before === undefined ? calls : before + LEARNING_RATE * (calls - before));
       }
       admitWaiting();
+    };
+    // The slot is the operation's until it has answered (`res.end`), even when its client hung up first: the
+    // operation goes on running after a hang-up, and freeing its slot then would start another beside it, so
+    // clients that time out and retry under load would pile up work past the gate.
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      const ended = end(...args);
+      finish();
+      return ended;
+    }) as Response['end'];
+    res.once('close', () => {
+      if (done) return;
+      // Past the operation timeout its vendor calls have stopped; whatever still holds the answer back, the slot
+      // comes back then.
+      orphaned = setTimeout(finish, Math.max(0, startedAt + maxWaitMs - Date.now()) + ORPHAN_GRACE_MS);
+      orphaned.unref();
     });
     next();
   };

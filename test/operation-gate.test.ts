@@ -120,6 +120,54 @@ describe('operation gate', () => {
     }
   });
 
+  it('keeps the slot of a client that hangs up while its operation runs until the operation answers', async () => {
+    const app = await gatedApp(1, 10_000);
+    try {
+      const gone = new AbortController();
+      const abandoned = app.send('/abandoned', gone.signal).catch((error: unknown) => error);
+      await eventually(() => app.admitted.length === 1, 'the first running');
+      const next = app.send('/next');
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the next waiting');
+      gone.abort();
+      assert.ok((await abandoned) instanceof Error);
+      // The abandoned operation is still running: the gate must not start another beside it.
+      await new Promise((settle) => setTimeout(settle, 300));
+      assert.deepEqual(app.admitted, ['/abandoned']);
+      assert.equal(await app.gauge('operationsRunning'), 1);
+      assert.equal(await app.gauge('operationsWaiting'), 1);
+
+      app.release('/abandoned');
+      await eventually(() => app.admitted.length === 2, 'the next let in once the abandoned one answered');
+      app.release('/next');
+      assert.deepEqual(await (await next).json(), { path: '/next' });
+      await eventually(async () => (await app.gauge('operationsRunning')) === 0, 'all done');
+      assert.equal(await app.gauge('operationSlotsInUse'), 0);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('gives a hung-up client’s slot back at the operation timeout if its operation never answers', async () => {
+    const app = await gatedApp(1, 1_500);
+    try {
+      const gone = new AbortController();
+      const abandoned = app.send('/stuck', gone.signal).catch((error: unknown) => error);
+      await eventually(() => app.admitted.length === 1, 'the first running');
+      gone.abort();
+      assert.ok((await abandoned) instanceof Error);
+      await new Promise((settle) => setTimeout(settle, 600));
+      // Sent 0.6 s into the stuck operation: it waits until the slot comes back, ~1.5 s after that one started,
+      // well inside its own 1.5 s.
+      const next = app.send('/next');
+      await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the next waiting');
+      await eventually(() => app.admitted.length === 2, 'the next let in at the stuck one’s timeout', 3_000);
+      app.release('/next');
+      assert.equal((await next).status, 200);
+    } finally {
+      app.close();
+    }
+  });
+
   it('answers 503 RATE_LIMITED with Retry-After to one that waited longer than allowed, without running it', async () => {
     const app = await gatedApp(1, 150);
     try {
