@@ -131,9 +131,11 @@ export function operationGate({
     // clients that time out and retry under load would pile up work past the gate.
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
-      const ended = end(...args);
-      finish();
-      return ended;
+      try {
+        return end(...args);
+      } finally {
+        finish();
+      }
     }) as Response['end'];
     res.once('close', () => {
       if (done) return;
