@@ -45,7 +45,18 @@ async function gatedApp(limit: number, maxWaitMs: number, callsPerSlot = 8) {
     admitted,
     metrics,
     gauge,
-    send: (path: string, signal?: AbortSignal) => fetch(`${base}${path}`, signal ? { signal } : {}),
+    send: (path: string) => fetch(`${base}${path}`),
+    /** Sends a request whose client hangs up when `hangUp` is called (resolving once its fetch has failed). */
+    sendAndHangUpLater: (path: string) => {
+      const gone = new AbortController();
+      const answer = fetch(`${base}${path}`, { signal: gone.signal }).catch((error: unknown) => error);
+      return {
+        hangUp: async () => {
+          gone.abort();
+          assert.ok((await answer) instanceof Error);
+        },
+      };
+    },
     sendOperation: (path: string, query: string) =>
       fetch(`${base}${path}`, {
         method: 'POST',
@@ -101,12 +112,10 @@ describe('operation gate', () => {
     try {
       const first = app.send('/first');
       await eventually(() => app.admitted.length === 1, 'the first running');
-      const gone = new AbortController();
-      const abandoned = app.send('/abandoned', gone.signal).catch((error: unknown) => error);
+      const abandoned = app.sendAndHangUpLater('/abandoned');
       const next = app.send('/next');
       await eventually(async () => (await app.gauge('operationsWaiting')) === 2, 'two waiting');
-      gone.abort();
-      assert.ok((await abandoned) instanceof Error);
+      await abandoned.hangUp();
       await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the abandoned one left');
 
       app.release('/first');
@@ -123,13 +132,11 @@ describe('operation gate', () => {
   it('keeps the slot of a client that hangs up while its operation runs until the operation answers', async () => {
     const app = await gatedApp(1, 10_000);
     try {
-      const gone = new AbortController();
-      const abandoned = app.send('/abandoned', gone.signal).catch((error: unknown) => error);
+      const abandoned = app.sendAndHangUpLater('/abandoned');
       await eventually(() => app.admitted.length === 1, 'the first running');
       const next = app.send('/next');
       await eventually(async () => (await app.gauge('operationsWaiting')) === 1, 'the next waiting');
-      gone.abort();
-      assert.ok((await abandoned) instanceof Error);
+      await abandoned.hangUp();
       // The abandoned operation is still running: the gate must not start another beside it.
       await new Promise((settle) => setTimeout(settle, 300));
       assert.deepEqual(app.admitted, ['/abandoned']);
@@ -150,11 +157,9 @@ describe('operation gate', () => {
   it('gives a hung-up client’s slot back at the operation timeout if its operation never answers', async () => {
     const app = await gatedApp(1, 1_500);
     try {
-      const gone = new AbortController();
-      const abandoned = app.send('/stuck', gone.signal).catch((error: unknown) => error);
+      const stuck = app.sendAndHangUpLater('/stuck');
       await eventually(() => app.admitted.length === 1, 'the first running');
-      gone.abort();
-      assert.ok((await abandoned) instanceof Error);
+      await stuck.hangUp();
       await new Promise((settle) => setTimeout(settle, 600));
       // Sent 0.6 s into the stuck operation: it waits until the slot comes back, ~1.5 s after that one started,
       // well inside its own 1.5 s.
