@@ -2,7 +2,7 @@
 // partner-graph's benchmark: the gateway side by side with a GraphQL Mesh peer and a hand-written lower bound,
 // against the vendor sandboxes with 0 ms and 20 ms of added latency per call. See README.md "Performance".
 //
-//   npm run bench                   the full run (~15 min): writes bench/results/latest.json, chart.svg, README table
+//   npm run bench                   the full run (~27 min): writes bench/results/latest.json, chart.svg, README table
 //   npm run bench -- --quick        a smaller run (< 2 min): the default partner-graph, the peer and the lower
 //                                   bound (no comparison variants), 20 ms vendors, 1 round, the same outputs
 //   npm run bench -- --soak         the dashboard at 100 connections for 5 min: RSS start / peak / end
