@@ -86,6 +86,13 @@ const GATEWAY_VARIANTS = [
 ];
 /** The quick run measures the gateway as deployed, against the peer and the lower bound, and no variant. */
 const variants = args.quick ? [GATEWAY_DEFAULTS] : GATEWAY_VARIANTS;
+/** What sets a variant apart from the defaults, as its start-up is logged. */
+function describeVariant(variant) {
+  if (variant.transport !== GATEWAY_DEFAULTS.transport) return `VENDOR_TRANSPORT=${variant.transport}`;
+  if (variant.executor !== GATEWAY_DEFAULTS.executor) return `GATEWAY_EXECUTOR=${variant.executor}`;
+  if (variant.heap === 'bounded') return `node ${BOUNDED_HEAP_NODE_ARGS.join(' ')}`;
+  return `the defaults (${variant.transport}, ${variant.executor})`;
+}
 /** Which partner-graph a sample is, in keys and log lines. */
 const variantOf = (system) =>
   system.transport
@@ -181,14 +188,7 @@ async function setLatency(host, ms) {
 async function startSystems({ endpoints, fixtures }) {
   const systems = [];
   const notes = [];
-  log(
-    args.quick
-      ? `starting partner-graph (NODE_ENV=production) with its defaults (${GATEWAY_DEFAULTS.transport}, ` +
-          `${GATEWAY_DEFAULTS.executor})`
-      : `starting partner-graph four times (NODE_ENV=production): the defaults (${GATEWAY_DEFAULTS.transport}, ` +
-          `${GATEWAY_DEFAULTS.executor}), VENDOR_TRANSPORT=node-fetch, GATEWAY_EXECUTOR=graphql-js and ` +
-          `node ${BOUNDED_HEAP_NODE_ARGS.join(' ')}`,
-  );
+  log(`starting partner-graph (NODE_ENV=production): ${variants.map(describeVariant).join('; ')}`);
   const start = async (variant) => {
     const gateway = await startPartnerGraph({
       endpoints,
